@@ -1,0 +1,34 @@
+// Package appcat is the AppCat platform API in Go terms: typed claims per service kind and the
+// operations the provider needs (apply, get, delete, wait, connection secrets). Every Kubernetes
+// concern lives here; it imports no terraform-plugin-* package so it can be tested on its own.
+package appcat
+
+import "k8s.io/apimachinery/pkg/runtime/schema"
+
+// ClaimGroupVersion is the API group and version of every AppCat database claim.
+var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Version: "v1"}
+
+// Kind describes one AppCat service kind: everything the shared lifecycle needs to know that
+// differs between PostgreSQL, Redis, MariaDB and the kinds that follow. It is static data, so
+// nothing is discovered from the cluster at plan time.
+type Kind struct {
+	// Kind is the claim's Kubernetes kind, e.g. "VSHNPostgreSQL".
+	Kind string
+	// Resource is the plural resource name, e.g. "vshnpostgresqls".
+	Resource string
+	// Service is the short service name used in instance namespaces, e.g. "postgresql".
+	Service string
+	// NameMaxLength is the platform's limit on the claim name.
+	NameMaxLength int
+	// ConnectionSecretKeys are the keys the platform always writes into the connection secret.
+	// Readiness waits until all of them are present.
+	ConnectionSecretKeys []string
+}
+
+// GVR is the claim's group/version/resource.
+func (k Kind) GVR() schema.GroupVersionResource {
+	return ClaimGroupVersion.WithResource(k.Resource)
+}
+
+// APIVersion is the claim's apiVersion string.
+func (k Kind) APIVersion() string { return ClaimGroupVersion.String() }

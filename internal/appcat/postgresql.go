@@ -1,0 +1,98 @@
+package appcat
+
+// PostgreSQL is the VSHNPostgreSQL service kind.
+var PostgreSQL = Kind{
+	Kind:          "VSHNPostgreSQL",
+	Resource:      "vshnpostgresqls",
+	Service:       "postgresql",
+	NameMaxLength: 30,
+	ConnectionSecretKeys: []string{
+		"POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_USER", "POSTGRESQL_PASSWORD",
+		"POSTGRESQL_DB", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key",
+	},
+}
+
+// PostgreSQL compositions (spec.compositionRef.name): the implementation behind a claim.
+const (
+	CompositionPostgreSQLCNPG      = "vshnpostgrescnpg.vshn.appcat.vshn.io"
+	CompositionPostgreSQLStackGres = "vshnpostgres.vshn.appcat.vshn.io"
+)
+
+// PostgreSQLClaim is a VSHNPostgreSQL claim.
+type PostgreSQLClaim = Claim[PostgreSQLParameters]
+
+// PostgreSQLParameters is spec.parameters of a VSHNPostgreSQL. Pointers and omitempty everywhere:
+// with server-side apply, what is sent is what the field manager owns.
+type PostgreSQLParameters struct {
+	Service        *PostgreSQLService     `json:"service,omitempty"`
+	Size           *PostgreSQLSize        `json:"size,omitempty"`
+	Instances      *int64                 `json:"instances,omitempty"`
+	Replication    *PostgreSQLReplication `json:"replication,omitempty"`
+	Network        *Network               `json:"network,omitempty"`
+	Security       *Security              `json:"security,omitempty"`
+	Encryption     *PostgreSQLEncryption  `json:"encryption,omitempty"`
+	Scheduling     *Scheduling            `json:"scheduling,omitempty"`
+	UpdateStrategy *UpdateStrategy        `json:"updateStrategy,omitempty"`
+	Backup         *PostgreSQLBackup      `json:"backup,omitempty"`
+	Maintenance    *Maintenance           `json:"maintenance,omitempty"`
+	Restore        *Restore               `json:"restore,omitempty"`
+	Monitoring     *Monitoring            `json:"monitoring,omitempty"`
+}
+
+// PostgreSQLService is spec.parameters.service of a VSHNPostgreSQL.
+type PostgreSQLService struct {
+	MajorVersion              *string               `json:"majorVersion,omitempty"`
+	PgSettings                map[string]any        `json:"pgSettings,omitempty"`
+	PgBouncerSettings         map[string]any        `json:"pgBouncerSettings,omitempty"`
+	Extensions                []PostgreSQLExtension `json:"extensions,omitempty"`
+	ServiceLevel              *string               `json:"serviceLevel,omitempty"`
+	RepackEnabled             *bool                 `json:"repackEnabled,omitempty"`
+	VacuumEnabled             *bool                 `json:"vacuumEnabled,omitempty"`
+	TLS                       *TLS                  `json:"tls,omitempty"`
+	Access                    []Access              `json:"access,omitempty"`
+	DisablePgBouncer          *bool                 `json:"disablePgBouncer,omitempty"`
+	EnableEnvoy               *bool                 `json:"enableEnvoy,omitempty"`
+	DedicatedPatroniResources *bool                 `json:"dedicatedPatroniResources,omitempty"`
+}
+
+// PostgreSQLExtension is one entry of spec.parameters.service.extensions.
+type PostgreSQLExtension struct {
+	Name            string   `json:"name,omitempty"`
+	Image           string   `json:"image,omitempty"`
+	ImagePullPolicy string   `json:"imagePullPolicy,omitempty"`
+	DynamicLibPath  []string `json:"dynamic_library_path,omitempty"`
+	ExtControlPath  []string `json:"extension_control_path,omitempty"`
+	LDLibraryPath   []string `json:"ld_library_path,omitempty"`
+}
+
+// PostgreSQLSize is spec.parameters.size of a VSHNPostgreSQL (MariaDB has the same shape).
+type PostgreSQLSize struct {
+	Plan     *string       `json:"plan,omitempty"`
+	CPU      *string       `json:"cpu,omitempty"`
+	Memory   *string       `json:"memory,omitempty"`
+	Disk     *string       `json:"disk,omitempty"`
+	Requests *SizeRequests `json:"requests,omitempty"`
+}
+
+// SizeRequests are resource requests below the limits of a size block.
+type SizeRequests struct {
+	CPU    *string `json:"cpu,omitempty"`
+	Memory *string `json:"memory,omitempty"`
+}
+
+// PostgreSQLReplication is spec.parameters.replication.
+type PostgreSQLReplication struct {
+	Mode *string `json:"mode,omitempty"`
+}
+
+// PostgreSQLEncryption is spec.parameters.encryption (immutable after create).
+type PostgreSQLEncryption struct {
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
+// PostgreSQLBackup is spec.parameters.backup of a VSHNPostgreSQL.
+type PostgreSQLBackup struct {
+	Enabled   *bool   `json:"enabled,omitempty"`
+	Schedule  *string `json:"schedule,omitempty"`
+	Retention any     `json:"retention,omitempty"` // integer or string
+}

@@ -1,0 +1,52 @@
+package appcat
+
+import "fmt"
+
+// Readiness is what a claim's conditions say about its current generation.
+type Readiness struct {
+	// Ready: Synced and Ready are True for the current generation.
+	Ready bool
+	// Failing: the platform reports a reconcile error (Synced False) for the current generation.
+	Failing bool
+	// Reason and Message are the most telling condition's, for progress and errors.
+	Reason  string
+	Message string
+}
+
+// ReadinessOf evaluates a claim's status for the generation the caller wrote. Conditions that
+// describe an older generation say nothing about the current spec: a claim that was Ready before
+// an update is not ready for the update until the platform has observed it.
+func ReadinessOf(generation int64, status Status) Readiness {
+	synced, ready := status.Condition("Synced"), status.Condition("Ready")
+	current := func(c *Condition) bool {
+		// Crossplane omits observedGeneration on some conditions; then the condition is taken
+		// to be current only if nothing else says otherwise.
+		return c != nil && (c.ObservedGeneration == 0 || c.ObservedGeneration >= generation)
+	}
+	switch {
+	case synced == nil && ready == nil:
+		return Readiness{Reason: "Pending", Message: "the platform has not reported any condition yet"}
+	case current(synced) && synced.Status == "False":
+		return Readiness{Failing: true, Reason: synced.Reason, Message: synced.Message}
+	case current(synced) && synced.Status == "True" && current(ready) && ready.Status == "True":
+		return Readiness{Ready: true, Reason: ready.Reason, Message: ready.Message}
+	case ready != nil && !current(ready):
+		return Readiness{Reason: "Pending", Message: fmt.Sprintf("the platform has not observed generation %d yet (conditions describe generation %d)", generation, ready.ObservedGeneration)}
+	case ready != nil:
+		return Readiness{Reason: ready.Reason, Message: ready.Message}
+	default:
+		return Readiness{Reason: synced.Reason, Message: synced.Message}
+	}
+}
+
+// String describes the readiness for progress logs and errors.
+func (r Readiness) String() string {
+	switch {
+	case r.Message != "" && r.Reason != "":
+		return r.Reason + ": " + r.Message
+	case r.Reason != "":
+		return r.Reason
+	default:
+		return r.Message
+	}
+}

@@ -1,0 +1,13 @@
+// Command etcd is etcd's server, built from go.etcd.io/etcd/server/v3 so that the
+// local platform needs no prebuilt download.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+	etcdmain.Main(os.Args)
+}

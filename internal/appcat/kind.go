@@ -23,6 +23,15 @@ type Kind struct {
 	// ConnectionSecretKeys are the keys the platform always writes into the connection secret.
 	// Readiness waits until all of them are present.
 	ConnectionSecretKeys []string
+	// Connection maps the parts of a connection to the secret's keys ("" where the kind has none).
+	Connection ConnectionKeys
+}
+
+// ConnectionKeys names the connection secret's key for each part of a connection.
+type ConnectionKeys struct {
+	Host, Port, Username, Password, Database, URL string
+	CA, ClientCertificate, ClientKey              string
+	LoadBalancerIP, SentinelHosts                 string
 }
 
 // GVR is the claim's group/version/resource.

@@ -10,6 +10,11 @@ var PostgreSQL = Kind{
 		"POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_USER", "POSTGRESQL_PASSWORD",
 		"POSTGRESQL_DB", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key",
 	},
+	Connection: ConnectionKeys{
+		Host: "POSTGRESQL_HOST", Port: "POSTGRESQL_PORT", Username: "POSTGRESQL_USER",
+		Password: "POSTGRESQL_PASSWORD", Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL",
+		CA: "ca.crt", ClientCertificate: "tls.crt", ClientKey: "tls.key", LoadBalancerIP: "LOADBALANCER_IP",
+	},
 }
 
 // PostgreSQL compositions (spec.compositionRef.name): the implementation behind a claim.

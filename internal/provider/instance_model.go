@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// instanceModel holds the attributes every AppCat instance resource has, whatever its kind.
+// Each kind's model embeds it and adds its own attributes.
+type instanceModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	Name                 types.String   `tfsdk:"name"`
+	Namespace            types.String   `tfsdk:"namespace"`
+	Version              types.String   `tfsdk:"version"`
+	Instances            types.Int64    `tfsdk:"instances"`
+	ServiceLevel         types.String   `tfsdk:"service_level"`
+	DeletionProtection   types.Bool     `tfsdk:"deletion_protection"`
+	AllowAllNamespaces   types.Bool     `tfsdk:"allow_all_namespaces"`
+	AllowedNamespaces    types.List     `tfsdk:"allowed_namespaces"`
+	AllowedGroups        types.List     `tfsdk:"allowed_groups"`
+	AllowedUsers         types.List     `tfsdk:"allowed_users"`
+	NodeSelector         types.Map      `tfsdk:"node_selector"`
+	Labels               types.Map      `tfsdk:"labels"`
+	Annotations          types.Map      `tfsdk:"annotations"`
+	ConnectionSecretName types.String   `tfsdk:"connection_secret_name"`
+	InstanceNamespace    types.String   `tfsdk:"instance_namespace"`
+	CurrentVersion       types.String   `tfsdk:"current_version"`
+	Connection           types.Object   `tfsdk:"connection"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+// connectionModel is the sensitive `connection` object: how to reach the instance.
+type connectionModel struct {
+	Host              types.String `tfsdk:"host"`
+	Port              types.Int64  `tfsdk:"port"`
+	Username          types.String `tfsdk:"username"`
+	Password          types.String `tfsdk:"password"`
+	Database          types.String `tfsdk:"database"`
+	URL               types.String `tfsdk:"url"`
+	CACertificate     types.String `tfsdk:"ca_certificate"`
+	ClientCertificate types.String `tfsdk:"client_certificate"`
+	ClientKey         types.String `tfsdk:"client_key"`
+	LoadBalancerIP    types.String `tfsdk:"load_balancer_ip"`
+	SentinelHosts     types.String `tfsdk:"sentinel_hosts"`
+}
+
+var connectionAttrTypes = map[string]attr.Type{
+	"host":               types.StringType,
+	"port":               types.Int64Type,
+	"username":           types.StringType,
+	"password":           types.StringType,
+	"database":           types.StringType,
+	"url":                types.StringType,
+	"ca_certificate":     types.StringType,
+	"client_certificate": types.StringType,
+	"client_key":         types.StringType,
+	"load_balancer_ip":   types.StringType,
+	"sentinel_hosts":     types.StringType,
+}

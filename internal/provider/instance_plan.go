@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// ModifyPlan fills what only the provider knows (default namespace, id) and refuses, before
+// anything changes, what the platform would refuse: the rules that involve the prior state or
+// several attributes. The platform stays the authority and enforces the same rules itself.
+func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	d := r.kind.descriptor()
+	if req.Plan.Raw.IsNull() {
+		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "destroy")
+		return
+	}
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	common := r.kind.common(&plan)
+	if common.Namespace.IsUnknown() && r.data != nil && !r.data.unknownConfig && r.data.defaultNamespace != "" {
+		common.Namespace = types.StringValue(r.data.defaultNamespace)
+	}
+	if common.ID.IsUnknown() && !common.Namespace.IsUnknown() && !common.Name.IsUnknown() {
+		common.ID = types.StringValue(common.Namespace.ValueString() + "/" + common.Name.ValueString())
+	}
+
+	var prior *M
+	if !req.State.Raw.IsNull() {
+		var state M
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		prior = &state
+		checkVersionOnlyGoesUp(d, r.kind.common(&state).Version, common.Version, &resp.Diagnostics)
+	}
+	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if len(resp.RequiresReplace) > 0 {
+		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "replace")
+	}
+}
+
+// refuseProtectedDelete fails the plan when it would delete an instance that has deletion
+// protection on, so that nothing changes; Delete checks again at apply time.
+func (r *instanceResource[M, P]) refuseProtectedDelete(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, action string) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var protected types.Bool
+	var id types.String
+	diags.Append(req.State.GetAttribute(ctx, path.Root("deletion_protection"), &protected)...)
+	diags.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if !protected.ValueBool() {
+		return
+	}
+	d := r.kind.descriptor()
+	diags.AddAttributeError(path.Root("deletion_protection"),
+		fmt.Sprintf("%s instance %s is protected from deletion", d.displayName, id.ValueString()),
+		fmt.Sprintf("This plan would %s %s instance %s, which has deletion protection enabled, so the platform would refuse to delete it. Nothing was changed.\n\n"+
+			"To proceed, set deletion_protection = false on the resource and run terraform apply first.", action, d.displayName, id.ValueString()))
+}
+
+// checkVersionOnlyGoesUp refuses a downgrade: the platform never goes back to an older version.
+func checkVersionOnlyGoesUp(d kindDescriptor, prior, planned types.String, diags *diag.Diagnostics) {
+	if prior.IsNull() || prior.IsUnknown() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	from, to := slices.Index(d.versions, prior.ValueString()), slices.Index(d.versions, planned.ValueString())
+	if from >= 0 && to >= 0 && to < from {
+		diags.AddAttributeError(path.Root("version"), "Version downgrade not possible",
+			fmt.Sprintf("The platform cannot downgrade %s from %s to %s; versions only go up. To run an older version, create a new instance and move the data.",
+				d.displayName, prior.ValueString(), planned.ValueString()))
+	}
+}
+
+// checkDiskOnlyGrows refuses a smaller disk: the platform never shrinks a volume.
+func checkDiskOnlyGrows(attr path.Path, prior, planned types.String, diags *diag.Diagnostics) {
+	if prior.IsNull() || prior.IsUnknown() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	cmp, err := appcat.CompareQuantities(planned.ValueString(), prior.ValueString())
+	if err != nil {
+		return // the attribute's validator reports a malformed quantity
+	}
+	if cmp < 0 {
+		diags.AddAttributeError(attr, "Disk cannot shrink",
+			fmt.Sprintf("The platform can only grow a disk: %s is smaller than the current %s. Keep %s or choose a larger size.",
+				planned.ValueString(), prior.ValueString(), prior.ValueString()))
+	}
+}
+
+// checkGuaranteedNeedsHA refuses the guaranteed service level on too few instances.
+func checkGuaranteedNeedsHA(common *instanceModel, minInstances int64, diags *diag.Diagnostics) {
+	if common.ServiceLevel.ValueString() != "guaranteed" || common.Instances.IsUnknown() || common.Instances.IsNull() {
+		return
+	}
+	if n := common.Instances.ValueInt64(); n < minInstances {
+		diags.AddAttributeError(path.Root("instances"), "Service level guaranteed needs high availability",
+			fmt.Sprintf("service_level = \"guaranteed\" needs at least %d instances; instances is %d. Raise instances or use service_level = \"besteffort\".", minInstances, n))
+	}
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// dnsLabel is the format of Kubernetes object names the platform accepts for claims.
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// commonAttributes are the attributes every instance resource has, shaped by the kind's descriptor.
+func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "`namespace/name` of the instance; also the import ID.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"name": schema.StringAttribute{
+			Required: true,
+			MarkdownDescription: fmt.Sprintf("Name of the %s instance (the claim's name): lowercase letters, digits and `-`, at most %d characters. Changing it replaces the instance.",
+				d.displayName, d.api.NameMaxLength),
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			Validators: []validator.String{
+				stringvalidator.LengthBetween(1, d.api.NameMaxLength),
+				stringvalidator.RegexMatches(dnsLabel, "must consist of lowercase letters, digits and '-', and start and end with a letter or digit"),
+			},
+		},
+		"namespace": schema.StringAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "Namespace of the claim. Defaults to the provider's `namespace`. Changing it replaces the instance.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			Validators: []validator.String{
+				stringvalidator.LengthBetween(1, 63),
+				stringvalidator.RegexMatches(dnsLabel, "must be a valid Kubernetes namespace name"),
+			},
+		},
+		"version": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. The version can only go up.",
+				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion),
+			Default:    stringdefault.StaticString(d.defaultVersion),
+			Validators: []validator.String{stringvalidator.OneOf(d.versions...)},
+		},
+		"instances": schema.Int64Attribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: d.instancesDoc,
+			Default:             int64default.StaticInt64(d.defaultInstances),
+			Validators:          d.instances,
+		},
+		"service_level": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "`besteffort` (default) or `guaranteed`. With `guaranteed`, VSHN is paged on the SLI alerts " +
+				"and the platform requires a highly available instance (see `instances`).",
+			Default:    stringdefault.StaticString("besteffort"),
+			Validators: []validator.String{stringvalidator.OneOf("besteffort", "guaranteed")},
+		},
+		"deletion_protection": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "While `true` (the default, as on the platform), the platform refuses to delete the instance and " +
+				"`terraform destroy` fails. Set it to `false` and apply before destroying.",
+			Default: booldefault.StaticBool(true),
+		},
+		"allow_all_namespaces": schema.BoolAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "Allow connections from every namespace of the cluster. Defaults to `false`.",
+			Default:             booldefault.StaticBool(false),
+		},
+		"allowed_namespaces": stringListAttribute("Further namespaces whose workloads may connect to the instance."),
+		"allowed_groups":     stringListAttribute("Groups that get access to the instance namespace (logs, pods, port-forward)."),
+		"allowed_users":      stringListAttribute("Users that get access to the instance namespace (logs, pods, port-forward)."),
+		"node_selector":      stringMapAttribute("Node selector for the instance's pods (`spec.parameters.scheduling.nodeSelector`)."),
+		"labels":             stringMapAttribute("Labels of the claim. Labels other tools set are left alone."),
+		"annotations":        stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone."),
+		"connection_secret_name": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Name of the Secret, in the claim's namespace, that the platform writes the connection details into. " +
+				"Defaults to `<name>-connection`. It must not exist beforehand. Changing it replaces the instance.",
+			PlanModifiers: []planmodifier.String{defaultConnectionSecretName(), stringplanmodifier.RequiresReplace()},
+			Validators: []validator.String{
+				stringvalidator.LengthBetween(1, 253),
+				stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`), "must be a valid Kubernetes Secret name"),
+			},
+		},
+		"instance_namespace": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "Namespace the platform runs the instance in (`vshn-" + d.api.Service + "-<name>-<suffix>`): its pods, logs and events are there.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"current_version": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "Version the platform reports as running (`status.currentVersion`).",
+			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
+		},
+		"connection": schema.SingleNestedAttribute{
+			Computed:            true,
+			Sensitive:           true,
+			MarkdownDescription: "How to connect to the instance, from the platform's connection secret. Sensitive.",
+			Attributes:          connectionAttributes(),
+			PlanModifiers:       []planmodifier.Object{connectionPlan(d.connectionAffectedBy)},
+		},
+	}
+}
+
+func connectionAttributes() map[string]schema.Attribute {
+	doc := map[string]string{
+		"host":               "Host name to connect to.",
+		"port":               "Port to connect to.",
+		"username":           "User name of the instance's admin user.",
+		"password":           "Password of the instance's admin user.",
+		"database":           "Default database, where the service has one.",
+		"url":                "Connection URL with credentials.",
+		"ca_certificate":     "PEM CA certificate that signs the server certificate.",
+		"client_certificate": "PEM client certificate, where the service uses one.",
+		"client_key":         "PEM client key, where the service uses one.",
+		"load_balancer_ip":   "IP address of the load balancer, with `service_type = \"LoadBalancer\"`.",
+		"sentinel_hosts":     "Redis Sentinel hosts (comma-separated), with a highly available Redis.",
+	}
+	attrs := map[string]schema.Attribute{}
+	for name, t := range connectionAttrTypes {
+		if t == types.Int64Type {
+			attrs[name] = schema.Int64Attribute{Computed: true, MarkdownDescription: doc[name]}
+			continue
+		}
+		attrs[name] = schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: doc[name]}
+	}
+	return attrs
+}
+
+func timeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+func stringListAttribute(doc string) schema.ListAttribute {
+	return schema.ListAttribute{
+		Optional:            true,
+		ElementType:         types.StringType,
+		MarkdownDescription: doc,
+		Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+	}
+}
+
+func stringMapAttribute(doc string) schema.MapAttribute {
+	return schema.MapAttribute{
+		Optional:            true,
+		ElementType:         types.StringType,
+		MarkdownDescription: doc,
+		Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+	}
+}
+
+func quoteList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "`" + v + "`"
+	}
+	return strings.Join(quoted, ", ")
+}

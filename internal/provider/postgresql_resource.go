@@ -1,0 +1,361 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// The PostgreSQL kind: its attributes and their mapping to VSHNPostgreSQL's spec.parameters.
+
+// postgresqlModel is appcat_postgresql's model: the common attributes plus PostgreSQL's own.
+type postgresqlModel struct {
+	instanceModel
+	Backend                   types.String `tfsdk:"backend"`
+	Plan                      types.String `tfsdk:"plan"`
+	CPU                       types.String `tfsdk:"cpu"`
+	Memory                    types.String `tfsdk:"memory"`
+	Disk                      types.String `tfsdk:"disk"`
+	CPURequest                types.String `tfsdk:"cpu_request"`
+	MemoryRequest             types.String `tfsdk:"memory_request"`
+	Settings                  types.Map    `tfsdk:"settings"`
+	PgBouncerSettings         types.Map    `tfsdk:"pgbouncer_settings"`
+	Extensions                types.List   `tfsdk:"extensions"`
+	TLSEnabled                types.Bool   `tfsdk:"tls_enabled"`
+	RepackEnabled             types.Bool   `tfsdk:"repack_enabled"`
+	VacuumEnabled             types.Bool   `tfsdk:"vacuum_enabled"`
+	ReplicationMode           types.String `tfsdk:"replication_mode"`
+	ServiceType               types.String `tfsdk:"service_type"`
+	IPFilter                  types.List   `tfsdk:"ip_filter"`
+	EncryptionEnabled         types.Bool   `tfsdk:"encryption_enabled"`
+	UpdateStrategy            types.String `tfsdk:"update_strategy"`
+	DisablePgBouncer          types.Bool   `tfsdk:"disable_pgbouncer"`
+	EnableEnvoy               types.Bool   `tfsdk:"enable_envoy"`
+	DedicatedPatroniResources types.Bool   `tfsdk:"dedicated_patroni_resources"`
+}
+
+type postgresqlExtensionModel struct {
+	Name  types.String `tfsdk:"name"`
+	Image types.String `tfsdk:"image"`
+}
+
+var postgresqlExtensionAttrTypes = map[string]attr.Type{"name": types.StringType, "image": types.StringType}
+
+// PostgreSQL backends: the user-facing names of the platform's compositions.
+const (
+	backendCloudNativePG = "cloudnativepg"
+	backendStackGres     = "stackgres"
+)
+
+var postgresqlBackends = map[string]string{
+	backendCloudNativePG: appcat.CompositionPostgreSQLCNPG,
+	backendStackGres:     appcat.CompositionPostgreSQLStackGres,
+}
+
+// NewPostgreSQLResource is appcat_postgresql.
+func NewPostgreSQLResource() resource.Resource {
+	return &instanceResource[postgresqlModel, appcat.PostgreSQLParameters]{kind: postgresqlKind{}}
+}
+
+type postgresqlKind struct{}
+
+func (postgresqlKind) descriptor() kindDescriptor {
+	return kindDescriptor{
+		typeName:         "postgresql",
+		api:              appcat.PostgreSQL,
+		displayName:      "PostgreSQL",
+		description:      postgresqlDescription,
+		versions:         []string{"12", "13", "14", "15", "16", "17", "18"},
+		defaultVersion:   "15",
+		versionPath:      "spec.parameters.service.majorVersion",
+		instances:        []validator.Int64{int64validator.Between(0, 3)},
+		defaultInstances: 1,
+		instancesDoc: "Number of PostgreSQL instances, 0 to 3 (default 1). More than one makes the service highly available " +
+			"with replication (see `replication_mode`); 0 suspends the instance and keeps its data.",
+		connectionAffectedBy: []path.Path{path.Root("service_type")},
+	}
+}
+
+const postgresqlDescription = "A PostgreSQL instance of the VSHN Application Catalog (a `VSHNPostgreSQL` claim). " +
+	"The apply waits until the platform reports the instance ready and its connection secret complete; " +
+	"`connection` then holds how to connect (sensitive).\n\n" +
+	"Backups, maintenance windows and database users are managed by their own resources."
+
+func (postgresqlKind) common(m *postgresqlModel) *instanceModel { return &m.instanceModel }
+
+func (postgresqlKind) attributes() map[string]schema.Attribute {
+	quantity := func(doc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: doc, Validators: []validator.String{quantityValidator{}}}
+	}
+	return map[string]schema.Attribute{
+		"backend": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Implementation behind the instance (`spec.compositionRef`): `cloudnativepg` (the default for new instances) " +
+				"or `stackgres` (end of life 2026-08-31). Changing it replaces the instance.",
+			Default:       stringdefault.StaticString(backendCloudNativePG),
+			Validators:    []validator.String{stringvalidator.OneOf(backendCloudNativePG, backendStackGres)},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"plan": schema.StringAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Size plan: `standard-2` (default), `standard-4`, `plus-2` or `plus-4`. `cpu`, `memory` and `disk` override " +
+				"the plan's values.",
+			Default:    stringdefault.StaticString("standard-2"),
+			Validators: []validator.String{stringvalidator.OneOf("plus-2", "plus-4", "standard-2", "standard-4")},
+		},
+		"cpu":            quantity("CPU limit, e.g. `1` or `500m`; overrides the plan."),
+		"memory":         quantity("Memory limit, e.g. `4Gi`; overrides the plan."),
+		"disk":           quantity("Disk size, e.g. `40Gi`; overrides the plan. The disk can only grow."),
+		"cpu_request":    quantity("CPU request, e.g. `250m`."),
+		"memory_request": quantity("Memory request, e.g. `1Gi`."),
+		"settings": schema.MapAttribute{
+			Optional:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: "PostgreSQL settings (`postgresql.conf` parameters), e.g. `{ max_connections = \"200\" }`.",
+			Validators:          mapNotEmpty(),
+		},
+		"pgbouncer_settings": schema.MapAttribute{
+			Optional:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: "PgBouncer settings (StackGres).",
+			Validators:          mapNotEmpty(),
+		},
+		"extensions": schema.ListNestedAttribute{
+			Optional:            true,
+			MarkdownDescription: "PostgreSQL extensions to enable.",
+			Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"name": schema.StringAttribute{Required: true, MarkdownDescription: "Extension name, e.g. `pg_stat_statements`.",
+					Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+				"image": schema.StringAttribute{Optional: true, MarkdownDescription: "Image with the extension (CloudNativePG and PostgreSQL 18 or newer only).",
+					Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			}},
+		},
+		"tls_enabled":    boolWithDefault("Require TLS for connections. Defaults to `true`.", true),
+		"repack_enabled": boolWithDefault("Run `pg_repack` during maintenance. Defaults to `true`. Not both `repack_enabled` and `vacuum_enabled` can be `false`.", true),
+		"vacuum_enabled": boolWithDefault("Run `VACUUM` during maintenance. Defaults to `false`.", false),
+		"replication_mode": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Replication mode with more than one instance: `async`, `sync` or `strict-sync`.",
+			Validators:          []validator.String{stringvalidator.OneOf("async", "sync", "strict-sync")},
+		},
+		"service_type": schema.StringAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "`ClusterIP` (default: reachable inside the cluster) or `LoadBalancer` (reachable from outside; `connection.load_balancer_ip`).",
+			Default:             stringdefault.StaticString("ClusterIP"),
+			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer")},
+		},
+		"ip_filter": schema.ListAttribute{
+			Optional:            true,
+			Computed:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: "IP ranges (CIDR) allowed to connect through a load balancer. Defaults to `[\"0.0.0.0/0\"]`.",
+			Default:             listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{types.StringValue("0.0.0.0/0")})),
+			Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(cidrValidator{})},
+		},
+		"encryption_enabled": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Encrypt the instance's volumes. Can only be chosen at creation: changing it replaces the instance.",
+			PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+		},
+		"update_strategy": schema.StringAttribute{
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: "When configuration changes that need a restart are rolled out: `Immediate` (default) or `OnRestart`.",
+			Default:             stringdefault.StaticString("Immediate"),
+			Validators:          []validator.String{stringvalidator.OneOf("Immediate", "OnRestart")},
+		},
+		"disable_pgbouncer":           boolWithDefault("Disable PgBouncer (StackGres). Defaults to `false`.", false),
+		"enable_envoy":                boolWithDefault("Enable the Envoy sidecar (StackGres). Defaults to `false`.", false),
+		"dedicated_patroni_resources": boolWithDefault("Give Patroni its own resources (StackGres). Defaults to `false`.", false),
+	}
+}
+
+func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.PostgreSQLParameters, string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	c := &m.instanceModel
+	p := appcat.PostgreSQLParameters{
+		Service: &appcat.PostgreSQLService{
+			MajorVersion:              stringPtr(c.Version),
+			PgSettings:                expandAnyMap(ctx, m.Settings, &diags),
+			PgBouncerSettings:         expandAnyMap(ctx, m.PgBouncerSettings, &diags),
+			ServiceLevel:              stringPtr(c.ServiceLevel),
+			RepackEnabled:             boolPtr(m.RepackEnabled),
+			VacuumEnabled:             boolPtr(m.VacuumEnabled),
+			TLS:                       &appcat.TLS{Enabled: boolPtr(m.TLSEnabled)},
+			DisablePgBouncer:          boolPtr(m.DisablePgBouncer),
+			EnableEnvoy:               boolPtr(m.EnableEnvoy),
+			DedicatedPatroniResources: boolPtr(m.DedicatedPatroniResources),
+		},
+		Size: &appcat.PostgreSQLSize{
+			Plan:   stringPtr(m.Plan),
+			CPU:    stringPtr(m.CPU),
+			Memory: stringPtr(m.Memory),
+			Disk:   stringPtr(m.Disk),
+		},
+		Instances:  int64Ptr(c.Instances),
+		Network:    &appcat.Network{ServiceType: stringPtr(m.ServiceType), IPFilter: expandStringList(ctx, m.IPFilter, &diags)},
+		Security:   expandSecurity(ctx, c, &diags),
+		Scheduling: expandScheduling(ctx, c, &diags),
+	}
+	if !m.CPURequest.IsNull() || !m.MemoryRequest.IsNull() {
+		p.Size.Requests = &appcat.SizeRequests{CPU: stringPtr(m.CPURequest), Memory: stringPtr(m.MemoryRequest)}
+	}
+	if mode := stringPtr(m.ReplicationMode); mode != nil {
+		p.Replication = &appcat.PostgreSQLReplication{Mode: mode}
+	}
+	if enc := boolPtr(m.EncryptionEnabled); enc != nil {
+		p.Encryption = &appcat.PostgreSQLEncryption{Enabled: enc}
+	}
+	if s := stringPtr(m.UpdateStrategy); s != nil {
+		p.UpdateStrategy = &appcat.UpdateStrategy{Type: s}
+	}
+	if !m.Extensions.IsNull() && !m.Extensions.IsUnknown() {
+		var exts []postgresqlExtensionModel
+		diags.Append(m.Extensions.ElementsAs(ctx, &exts, false)...)
+		for _, e := range exts {
+			p.Service.Extensions = append(p.Service.Extensions, appcat.PostgreSQLExtension{Name: e.Name.ValueString(), Image: e.Image.ValueString()})
+		}
+	}
+	return p, postgresqlBackends[m.Backend.ValueString()], diags
+}
+
+func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim, m *postgresqlModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	c := &m.instanceModel
+	p := claim.Spec.Parameters
+	svc := p.Service
+	if svc == nil {
+		svc = &appcat.PostgreSQLService{}
+	}
+	size := p.Size
+	if size == nil {
+		size = &appcat.PostgreSQLSize{}
+	}
+	c.Version = stringOr(svc.MajorVersion, k.descriptor().defaultVersion)
+	c.Instances = int64Or(p.Instances, 1)
+	c.ServiceLevel = stringOr(svc.ServiceLevel, "besteffort")
+	flattenSecurity(p.Security, c)
+	flattenScheduling(p.Scheduling, c)
+
+	m.Backend = types.StringValue(backendCloudNativePG)
+	if ref := claim.Spec.CompositionRef; ref != nil && ref.Name != "" {
+		m.Backend = types.StringValue(ref.Name) // an unknown composition shows as it is
+		for backend, composition := range postgresqlBackends {
+			if composition == ref.Name {
+				m.Backend = types.StringValue(backend)
+			}
+		}
+	}
+	m.Plan = stringOr(size.Plan, "standard-2")
+	m.CPU, m.Memory, m.Disk = stringPtrOrNull(size.CPU), stringPtrOrNull(size.Memory), stringPtrOrNull(size.Disk)
+	m.CPURequest, m.MemoryRequest = types.StringNull(), types.StringNull()
+	if size.Requests != nil {
+		m.CPURequest, m.MemoryRequest = stringPtrOrNull(size.Requests.CPU), stringPtrOrNull(size.Requests.Memory)
+	}
+	m.Settings = flattenAnyMap(svc.PgSettings)
+	m.PgBouncerSettings = flattenAnyMap(svc.PgBouncerSettings)
+	m.Extensions = types.ListNull(types.ObjectType{AttrTypes: postgresqlExtensionAttrTypes})
+	if len(svc.Extensions) > 0 {
+		exts := make([]postgresqlExtensionModel, len(svc.Extensions))
+		for i, e := range svc.Extensions {
+			exts[i] = postgresqlExtensionModel{Name: types.StringValue(e.Name), Image: stringOrNull(e.Image)}
+		}
+		list, ds := types.ListValueFrom(context.Background(), types.ObjectType{AttrTypes: postgresqlExtensionAttrTypes}, exts)
+		diags.Append(ds...)
+		m.Extensions = list
+	}
+	tls := svc.TLS
+	if tls == nil {
+		tls = &appcat.TLS{}
+	}
+	m.TLSEnabled = boolOr(tls.Enabled, true)
+	m.RepackEnabled = boolOr(svc.RepackEnabled, true)
+	m.VacuumEnabled = boolOr(svc.VacuumEnabled, false)
+	m.DisablePgBouncer = boolOr(svc.DisablePgBouncer, false)
+	m.EnableEnvoy = boolOr(svc.EnableEnvoy, false)
+	m.DedicatedPatroniResources = boolOr(svc.DedicatedPatroniResources, false)
+	m.ReplicationMode = types.StringNull()
+	if p.Replication != nil {
+		m.ReplicationMode = stringPtrOrNull(p.Replication.Mode)
+	}
+	network := p.Network
+	if network == nil {
+		network = &appcat.Network{}
+	}
+	m.ServiceType = stringOr(network.ServiceType, "ClusterIP")
+	m.IPFilter = flattenStringList(network.IPFilter)
+	if len(network.IPFilter) == 0 {
+		m.IPFilter = flattenStringList([]string{"0.0.0.0/0"})
+	}
+	m.EncryptionEnabled = types.BoolNull()
+	if p.Encryption != nil {
+		m.EncryptionEnabled = boolPtrOrNull(p.Encryption.Enabled)
+	}
+	m.UpdateStrategy = types.StringValue("Immediate")
+	if p.UpdateStrategy != nil {
+		m.UpdateStrategy = stringOr(p.UpdateStrategy.Type, "Immediate")
+	}
+	return diags
+}
+
+func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresqlModel, diags *diag.Diagnostics) {
+	checkGuaranteedNeedsHA(&plan.instanceModel, 2, diags)
+	if !plan.RepackEnabled.IsUnknown() && !plan.VacuumEnabled.IsUnknown() && !plan.RepackEnabled.ValueBool() && !plan.VacuumEnabled.ValueBool() {
+		diags.AddAttributeError(path.Root("repack_enabled"), "Repack and vacuum cannot both be off",
+			"The platform needs at least one of repack_enabled and vacuum_enabled to keep tables healthy; enable one of them.")
+	}
+	if !plan.Extensions.IsNull() && !plan.Extensions.IsUnknown() {
+		var exts []postgresqlExtensionModel
+		diags.Append(plan.Extensions.ElementsAs(ctx, &exts, false)...)
+		major, _ := strconv.Atoi(plan.Version.ValueString())
+		for i, e := range exts {
+			if e.Image.IsNull() || e.Image.IsUnknown() {
+				continue
+			}
+			if plan.Backend.ValueString() != backendCloudNativePG || major < 18 {
+				diags.AddAttributeError(path.Root("extensions").AtListIndex(i).AtName("image"), "Extension images need CloudNativePG and PostgreSQL 18",
+					fmt.Sprintf("Extension images are only available with backend = %q and version 18 or newer (here: backend %q, version %s).",
+						backendCloudNativePG, plan.Backend.ValueString(), plan.Version.ValueString()))
+			}
+		}
+	}
+	if state == nil {
+		return
+	}
+	checkDiskOnlyGrows(path.Root("disk"), state.Disk, plan.Disk, diags)
+	if plan.Backend.ValueString() == backendStackGres && state.Backend.ValueString() == backendStackGres &&
+		!plan.Version.IsUnknown() && plan.Version.ValueString() != state.Version.ValueString() &&
+		slices.Index(k.descriptor().versions, plan.Version.ValueString()) > slices.Index(k.descriptor().versions, state.Version.ValueString()) {
+		diags.AddAttributeError(path.Root("version"), "Major version upgrade not possible on StackGres",
+			fmt.Sprintf("The platform can only upgrade the major version on the CloudNativePG backend; this instance runs on StackGres (%s → %s). "+
+				"Create a new instance with backend = %q and move the data.", state.Version.ValueString(), plan.Version.ValueString(), backendCloudNativePG))
+	}
+}
+
+func boolWithDefault(doc string, def bool) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: doc, Default: booldefault.StaticBool(def)}
+}

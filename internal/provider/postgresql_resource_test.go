@@ -1,0 +1,354 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
+)
+
+const pgAddr = "appcat_postgresql.test"
+
+// adminProvider is a provider block for the platform's admin context with a default namespace.
+func adminProvider(namespace string) string {
+	return fmt.Sprintf(`
+provider "appcat" {
+  config_path    = %q
+  config_context = "admin"
+  namespace      = %q
+}
+`, platformtest.Platform().KubeconfigPath(), namespace)
+}
+
+// pgConfig is an appcat_postgresql named "test" with the given attribute lines.
+func pgConfig(namespace, name string, lines ...string) string {
+	return adminProvider(namespace) + fmt.Sprintf(`
+resource "appcat_postgresql" "test" {
+  name = %q
+  %s
+}
+`, name, strings.Join(lines, "\n  "))
+}
+
+func TestAccPostgreSQL(t *testing.T) {
+	t.Run("create, update in place, import", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		unprotected := "deletion_protection = false"
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: pgConfig(ns, name, unprotected),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("id"), knownvalue.StringExact(ns+"/"+name)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("version"), knownvalue.StringExact("15")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("current_version"), knownvalue.StringExact("15")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("instance_namespace"),
+							knownvalue.StringRegexp(regexp.MustCompile(`^vshn-postgresql-`+name+`-[a-z0-9]{5}$`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_secret_name"), knownvalue.StringExact(name+"-connection")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("host"),
+							knownvalue.StringRegexp(regexp.MustCompile(`^postgresql-rw\.vshn-postgresql-`+name+`-[a-z0-9]{5}\.svc\.cluster\.local$`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("port"), knownvalue.Int64Exact(5432)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("username"), knownvalue.StringExact("postgres")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("database"), knownvalue.StringExact("postgres")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("password"), knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("url"),
+							knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://postgres:.+@postgresql-rw\..+:5432/postgres$`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("ca_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("client_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("client_key"), knownvalue.StringRegexp(regexp.MustCompile(`PRIVATE KEY-----`))),
+						claimConverged(t, appcat.PostgreSQL, ns, name,
+							specField(appcat.CompositionPostgreSQLCNPG, "compositionRef", "name"),
+							specField(name+"-connection", "writeConnectionSecretToRef", "name")),
+					},
+				},
+				{
+					Config: pgConfig(ns, name, unprotected,
+						`settings = { max_connections = "200" }`, `plan = "standard-4"`, `instances = 2`, `disk = "50Gi"`, `replication_mode = "sync"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionUpdate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("instances"), knownvalue.Int64Exact(2)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("settings"), knownvalue.MapExact(map[string]knownvalue.Check{"max_connections": knownvalue.StringExact("200")})),
+						claimConverged(t, appcat.PostgreSQL, ns, name,
+							specField(int64(2), "parameters", "instances"),
+							specField("standard-4", "parameters", "size", "plan"),
+							specField("50Gi", "parameters", "size", "disk"),
+							specField("200", "parameters", "service", "pgSettings", "max_connections"),
+							specField("sync", "parameters", "replication", "mode")),
+					},
+				},
+				{
+					ResourceName:      pgAddr,
+					ImportState:       true,
+					ImportStateId:     ns + "/" + name,
+					ImportStateVerify: true,
+				},
+				{
+					// The imported state's next plan is empty (no diff, no replacement).
+					ResourceName:       pgAddr,
+					ImportState:        true,
+					ImportStateId:      ns + "/" + name,
+					ImportStatePersist: true,
+				},
+				{
+					Config: pgConfig(ns, name, unprotected,
+						`settings = { max_connections = "200" }`, `plan = "standard-4"`, `instances = 2`, `disk = "50Gi"`, `replication_mode = "sync"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				},
+			},
+		})
+	})
+
+	t.Run("backend change replaces the instance", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: pgConfig(ns, name, "deletion_protection = false")},
+				{
+					Config: pgConfig(ns, name, "deletion_protection = false", `backend = "stackgres"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionReplace),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("backend"), knownvalue.StringExact("stackgres")),
+						claimConverged(t, appcat.PostgreSQL, ns, name, specField(appcat.CompositionPostgreSQLStackGres, "compositionRef", "name")),
+					},
+				},
+			},
+		})
+	})
+
+	t.Run("drift is detected and repaired", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		cfg := pgConfig(ns, name, "deletion_protection = false", `labels = { team = "shop" }`)
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: cfg},
+				{
+					PreConfig: func() {
+						editClaimOutsideTerraform(t, appcat.PostgreSQL, ns, name, func(u *unstructured.Unstructured) {
+							_ = unstructured.SetNestedField(u.Object, int64(3), "spec", "parameters", "instances")
+							_ = unstructured.SetNestedField(u.Object, "16", "spec", "parameters", "service", "majorVersion")
+							u.SetLabels(map[string]string{"team": "ops", "added-by": "kubectl"})
+						})
+					},
+					Config: cfg,
+					// The drift includes version 15 → 16; putting it back would be a downgrade,
+					// which the plan refuses before anything changes, naming the attribute.
+					ExpectError: regexp.MustCompile(`(?s)Version downgrade not possible.*from 16 to 15`),
+				},
+				{
+					PreConfig: func() {
+						editClaimOutsideTerraform(t, appcat.PostgreSQL, ns, name, func(u *unstructured.Unstructured) {
+							_ = unstructured.SetNestedField(u.Object, int64(3), "spec", "parameters", "instances")
+							u.SetLabels(map[string]string{"team": "ops", "added-by": "kubectl"})
+						})
+					},
+					Config: pgConfig(ns, name, "deletion_protection = false", `labels = { team = "shop" }`, `version = "16"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionUpdate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("instances"), knownvalue.Int64Exact(1)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("labels"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("shop")})),
+						claimConverged(t, appcat.PostgreSQL, ns, name,
+							specField(int64(1), "parameters", "instances"),
+							labelIs("team", "shop"),
+							labelIs("added-by", "kubectl")), // others' labels are left alone
+					},
+				},
+				{
+					PreConfig: func() { deleteClaimOutsideTerraform(t, appcat.PostgreSQL, ns, name) },
+					Config:    pgConfig(ns, name, "deletion_protection = false", `labels = { team = "shop" }`, `version = "16"`),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionCreate),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{claimConverged(t, appcat.PostgreSQL, ns, name)},
+				},
+			},
+		})
+	})
+
+	t.Run("deletion protection refuses destroy", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config: pgConfig(ns, name),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+						claimConverged(t, appcat.PostgreSQL, ns, name, specField(true, "parameters", "security", "deletionProtection")),
+					},
+				},
+				{
+					Config:      pgConfig(ns, name),
+					Destroy:     true,
+					ExpectError: regexp.MustCompile(`(?s)PostgreSQL instance ` + ns + `/` + name + `\s+is protected from deletion.*set\s+deletion_protection = false`),
+				},
+				{
+					PreConfig: func() { claimExists(t, appcat.PostgreSQL, ns, name) },
+					Config:    pgConfig(ns, name, "deletion_protection = false"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionUpdate),
+					}},
+				},
+			},
+		})
+	})
+
+	t.Run("bad input is rejected at plan time", func(t *testing.T) {
+		t.Parallel()
+		ns := testNamespace(t)
+		bad := []struct {
+			lines []string
+			name  string
+			want  string
+		}{
+			{name: strings.Repeat("a", 31), want: `Attribute name string length must be between 1 and 30`},
+			{name: "Shop_DB", want: `(?s)Attribute name must consist of lowercase letters`},
+			{lines: []string{`version = "11"`}, want: `(?s)Attribute version value must be one of`},
+			{lines: []string{`instances = 4`}, want: `Attribute instances value must be between 0 and 3`},
+			{lines: []string{`plan = "huge"`}, want: `(?s)Attribute plan value must be one of`},
+			{lines: []string{`disk = "lots"`}, want: `(?s)Invalid quantity.*disk = "lots"`},
+			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)Service level guaranteed needs high availability.*needs at least 2\s+instances`},
+			{lines: []string{`repack_enabled = false`, `vacuum_enabled = false`}, want: `(?s)Repack and vacuum cannot both be off.*repack_enabled`},
+			{lines: []string{`ip_filter = ["10.0.0.0/33"]`}, want: `(?s)Invalid IP range.*ip_filter`},
+			{lines: []string{`extensions = [{ name = "pgvector", image = "ghcr.io/example/pgvector:1" }]`}, want: `(?s)Extension images need CloudNativePG and PostgreSQL 18.*extensions\[0\]\.image`},
+			{lines: []string{`backend = "crunchy"`}, want: `(?s)Attribute backend value must be one of`},
+		}
+		var steps []resource.TestStep
+		for _, b := range bad {
+			name := b.name
+			if name == "" {
+				name = randomName("pg")
+			}
+			steps = append(steps, resource.TestStep{
+				Config:      pgConfig(ns, name, b.lines...),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(b.want),
+			})
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    steps,
+		})
+	})
+
+	t.Run("disk shrink and downgrade are rejected at plan time", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: pgConfig(ns, name, "deletion_protection = false", `disk = "40Gi"`, `version = "16"`)},
+				{
+					Config:      pgConfig(ns, name, "deletion_protection = false", `disk = "20Gi"`, `version = "16"`),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Disk cannot shrink.*disk\s+= "20Gi"`),
+				},
+				{
+					Config:      pgConfig(ns, name, "deletion_protection = false", `disk = "40Gi"`, `version = "15"`),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)Version downgrade not possible.*version\s+= "15"`),
+				},
+				{
+					// The same size written differently is no change.
+					Config:   pgConfig(ns, name, "deletion_protection = false", `disk = "40Gi"`, `version = "16"`),
+					PlanOnly: true,
+				},
+			},
+		})
+	})
+
+	t.Run("platform provisioning failure is reported with the platform's reason", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("fail")
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      pgConfig(ns, name, "deletion_protection = false"),
+					ExpectError: regexp.MustCompile(`(?s)did not become ready.*ReconcileError.*injected failure`),
+				},
+			},
+		})
+	})
+
+	t.Run("create timeout leaves a tainted, tracked resource", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		slow := pgConfig(ns, name, "deletion_protection = false",
+			`annotations = { "local.appcat.vshn.io/provisioning-delay" = "1h" }`,
+			`timeouts { create = "3s" }`)
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      slow,
+					ExpectError: regexp.MustCompile(`(?s)timed out after .*waiting for VSHNPostgreSQL\s+` + ns + `/` + name + `.*reason\s+"Creating"`),
+				},
+				{
+					// Tracked and tainted: the next plan replaces it (an orphan would be "create").
+					Config: pgConfig(ns, name, "deletion_protection = false"),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionReplace),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{claimConverged(t, appcat.PostgreSQL, ns, name)},
+				},
+			},
+		})
+	})
+
+	t.Run("data source reads an existing instance", func(t *testing.T) {
+		t.Parallel()
+		ns, name := testNamespace(t), randomName("pg")
+		cfg := pgConfig(ns, name, "deletion_protection = false", `instances = 2`) + `
+data "appcat_postgresql" "existing" {
+  name       = appcat_postgresql.test.name
+  depends_on = [appcat_postgresql.test]
+}
+`
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("instances"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
+					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("connection"), "data.appcat_postgresql.existing", tfjsonpath.New("connection"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("instance_namespace"), "data.appcat_postgresql.existing", tfjsonpath.New("instance_namespace"), compare.ValuesSame()),
+				},
+			}},
+		})
+	})
+}

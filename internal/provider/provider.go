@@ -1,0 +1,87 @@
+// Package provider is Terraform's view of the AppCat platform: the provider, its resources and
+// data sources. It calls internal/appcat for everything that talks to the platform.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+var _ provider.Provider = &appcatProvider{}
+
+// appcatProvider is the appcat provider.
+type appcatProvider struct {
+	version string
+}
+
+// New returns a function that creates the provider, as providerserver.Serve and the acceptance
+// tests' provider factories expect.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &appcatProvider{version: version} }
+}
+
+func (p *appcatProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "appcat"
+	resp.Version = p.version
+}
+
+func (p *appcatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: providerDescription,
+		Attributes:          providerConfigAttributes(),
+		Blocks:              providerConfigBlocks(),
+	}
+}
+
+const providerDescription = "The AppCat provider manages services of the [VSHN Application Catalog](https://www.vshn.ch/en/application-catalog/) " +
+	"(AppCat) — managed PostgreSQL, Redis, MariaDB and more — through the platform's API, the Kubernetes API of the cluster AppCat runs on.\n\n" +
+	"It connects like the hashicorp/kubernetes provider (kubeconfig, or host, token and CA certificate) and needs no cluster access at plan time " +
+	"for new resources: it fetches no schema and does no API discovery."
+
+func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerConfigModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.hasUnknown() {
+		// The cluster may be created in this very apply: plan without a client; Terraform
+		// configures the provider again with known values before it applies.
+		tflog.Info(ctx, "provider configuration has unknown values; the platform is not contacted during this plan")
+		data := &providerData{unknownConfig: true}
+		resp.ResourceData, resp.DataSourceData = data, data
+		return
+	}
+	cfg.providerVersion = p.version
+	restConfig, namespace, diags := newRESTConfig(ctx, cfg)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := appcat.New(restConfig, appcat.Options{SnapshotTTL: appcat.DefaultSnapshotTTL})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create the AppCat client", err.Error())
+		return
+	}
+	data := &providerData{client: client, defaultNamespace: namespace}
+	resp.ResourceData, resp.DataSourceData = data, data
+}
+
+func (p *appcatProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewPostgreSQLResource,
+	}
+}
+
+func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewPostgreSQLDataSource,
+	}
+}

@@ -1,0 +1,35 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// providerData is what Configure hands to every resource and data source: one client shared by
+// all of them (one rate limiter, one set of read snapshots) and the default namespace.
+type providerData struct {
+	client           *appcat.Client
+	defaultNamespace string
+	// unknownConfig is set when the provider block had values unknown at plan time (a cluster
+	// created in the same apply). Plans of new resources work without a client; anything that
+	// needs the platform reports a clear error instead.
+	unknownConfig bool
+}
+
+func (d *providerData) appcatClient() (*appcat.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	switch {
+	case d == nil:
+		diags.AddError("Provider not configured", "The AppCat provider was not configured before use. This is a bug in the provider.")
+	case d.unknownConfig || d.client == nil:
+		diags.AddError("Provider configuration not known yet",
+			"The appcat provider's configuration depends on values that are known only after apply "+
+				"(for example a cluster created in the same configuration), so it cannot reach the platform yet. "+
+				"Apply the resources the provider configuration depends on first, or use -target.")
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	return d.client, nil
+}

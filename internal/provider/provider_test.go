@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
+)
+
+// Acceptance tests run the real terraform binary (TF_ACC_TERRAFORM_PATH) with the provider in
+// process, against the local AppCat platform that TestMain starts for this test binary.
+
+// testAccProtoV6ProviderFactories serves the provider in process for terraform-plugin-testing.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"appcat": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// failNamePattern makes the local platform fail provisioning of claims whose name matches.
+const failNamePattern = "^fail-"
+
+func TestMain(m *testing.M) {
+	if os.Getenv("TF_ACC") == "" {
+		// Unit tests only: no platform needed.
+		os.Exit(m.Run())
+	}
+	platformtest.Main(m)
+}
+
+var setupOnce = sync.OnceValue(setupAcceptancePlatform)
+
+// testAccPreCheck is every acceptance test's PreCheck.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if err := setupOnce(); err != nil {
+		t.Fatalf("setting up the acceptance test platform: %v", err)
+	}
+}
+
+// setupAcceptancePlatform points the provider (through its environment variables, as a user
+// would) at the platform's admin context and turns on the platform's fault knob.
+func setupAcceptancePlatform() error {
+	p := platformtest.Platform()
+	for _, kv := range []struct{ k, v string }{
+		{"KUBE_CONFIG_PATH", p.KubeconfigPath()},
+		{"KUBE_CTX", "admin"},
+		{"APPCAT_NAMESPACE", "default"},
+	} {
+		if err := os.Setenv(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	cs, err := kubernetes.NewForConfig(p.AdminConfig())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cm, err := cs.CoreV1().ConfigMaps("appcat-system").Get(ctx, "platform-config", metav1.GetOptions{})
+	if err != nil {
+		return fmt.Errorf("reading the platform config: %w", err)
+	}
+	if cm.Data == nil {
+		cm.Data = map[string]string{}
+	}
+	cm.Data["failNamePattern"] = failNamePattern
+	_, err = cs.CoreV1().ConfigMaps("appcat-system").Update(ctx, cm, metav1.UpdateOptions{})
+	return err
+}
+
+// testNamespace creates a namespace of its own for one test, so tests running in parallel never
+// see each other's claims.
+func testNamespace(t *testing.T) string {
+	t.Helper()
+	cs := adminClientset(t)
+	name := fmt.Sprintf("acc-%d", rand.IntN(1_000_000_000))
+	_, err := cs.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("creating namespace %s: %v", name, err)
+	}
+	return name
+}
+
+func adminClientset(t *testing.T) kubernetes.Interface {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(platformtest.Platform().AdminConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// randomName returns a claim name with the given prefix.
+func randomName(prefix string) string {
+	return fmt.Sprintf("%s-%05d", prefix, rand.IntN(100000))
+}

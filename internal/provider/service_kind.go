@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// serviceKind is what one AppCat service kind plugs into the shared instance lifecycle
+// (instance_resource.go): its descriptor and its schema mapping. M is the kind's Terraform model
+// (embedding instanceModel), P the kind's typed spec.parameters.
+type serviceKind[M any, P any] interface {
+	// descriptor returns the kind's static description: names, versions, defaults, docs.
+	descriptor() kindDescriptor
+	// attributes are the kind's own attributes, beside the common ones.
+	attributes() map[string]schema.Attribute
+	// common returns the embedded common part of a model.
+	common(m *M) *instanceModel
+	// expand turns a planned model into spec.parameters and the composition to use.
+	expand(ctx context.Context, m *M) (params P, composition string, diags diag.Diagnostics)
+	// flatten sets the kind's own attributes from a claim read from the platform.
+	flatten(ctx context.Context, claim *appcat.Claim[P], m *M) diag.Diagnostics
+	// validatePlan checks a plan against the platform's rules that involve several attributes
+	// or the prior state (state is nil on create), reporting on the exact attribute.
+	validatePlan(ctx context.Context, plan *M, state *M, diags *diag.Diagnostics)
+}
+
+// kindDescriptor is static data about a service kind.
+type kindDescriptor struct {
+	// typeName is the suffix of the resource type: "postgresql" for appcat_postgresql.
+	typeName string
+	// api is the platform API's description of the kind.
+	api appcat.Kind
+	// displayName is how docs name the service, e.g. "PostgreSQL".
+	displayName string
+	// description is the resource's markdown description.
+	description string
+	// versions are the versions the platform offers, oldest first; defaultVersion is the
+	// platform's default.
+	versions       []string
+	defaultVersion string
+	// versionPath is where the version lives in spec.parameters, for docs.
+	versionPath string
+	// instances validates the instance count; defaultInstances is the platform's default.
+	instances        []validator.Int64
+	defaultInstances int64
+	instancesDoc     string
+	// connectionAffectedBy are the attributes whose change changes the connection details
+	// (e.g. the HA switch changes the host). Other changes keep the planned connection as is.
+	connectionAffectedBy []path.Path
+}

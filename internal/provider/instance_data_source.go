@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -98,25 +99,21 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 // withoutTimeouts converts the resource model into the data source's object: the same
 // attributes, minus the resource's timeouts block.
 func (d *instanceDataSource[M, P]) withoutTimeouts(ctx context.Context, m *M) (types.Object, diag.Diagnostics) {
-	full := d.resourceSchema(ctx).Type().(types.ObjectType) //nolint:forcetypeassert // a schema's type is always an object
-	d.resource.kind.common(m).Timeouts.Object = types.ObjectNull(full.AttrTypes["timeouts"].(types.ObjectType).AttrTypes)
+	full := d.resourceSchema(ctx).Type().(types.ObjectType)                                                            //nolint:forcetypeassert // a schema's type is always an object
+	d.resource.kind.common(m).Timeouts.Object = types.ObjectNull(full.AttrTypes["timeouts"].(timeouts.Type).AttrTypes) //nolint:forcetypeassert // the timeouts block's type
 	obj, diags := types.ObjectValueFrom(ctx, full.AttrTypes, m)
 	if diags.HasError() {
 		return obj, diags
 	}
-	types, values := map[string]attr.Type{}, map[string]attr.Value{}
+	attrTypes, values := map[string]attr.Type{}, map[string]attr.Value{}
 	for k, v := range obj.Attributes() {
 		if k != "timeouts" {
-			types[k], values[k] = full.AttrTypes[k], v
+			attrTypes[k], values[k] = full.AttrTypes[k], v
 		}
 	}
-	out, ds := basetypesObject(types, values)
+	out, ds := types.ObjectValue(attrTypes, values)
 	diags.Append(ds...)
 	return out, diags
-}
-
-func basetypesObject(t map[string]attr.Type, v map[string]attr.Value) (types.Object, diag.Diagnostics) {
-	return types.ObjectValue(t, v)
 }
 
 // computedAttribute turns a resource attribute into a computed data source attribute of the same

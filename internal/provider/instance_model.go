@@ -26,7 +26,7 @@ type instanceModel struct {
 	ConnectionSecretName types.String   `tfsdk:"connection_secret_name"`
 	InstanceNamespace    types.String   `tfsdk:"instance_namespace"`
 	CurrentVersion       types.String   `tfsdk:"current_version"`
-	Connection           types.Object   `tfsdk:"connection"`
+	Connection           types.Object   `tfsdk:"connection_details"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 

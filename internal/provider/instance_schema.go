@@ -115,7 +115,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			MarkdownDescription: "Version the platform reports as running (`status.currentVersion`).",
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
 		},
-		"connection": schema.SingleNestedAttribute{
+		"connection_details": schema.SingleNestedAttribute{
 			Computed:            true,
 			Sensitive:           true,
 			MarkdownDescription: "How to connect to the instance, from the platform's connection secret. Sensitive.",

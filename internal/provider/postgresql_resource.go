@@ -338,8 +338,8 @@ func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresq
 			}
 			if plan.Backend.ValueString() != backendCloudNativePG || major < 18 {
 				diags.AddAttributeError(path.Root("extensions").AtListIndex(i).AtName("image"), "Extension images need CloudNativePG and PostgreSQL 18",
-					fmt.Sprintf("Extension images are only available with backend = %q and version 18 or newer (here: backend %q, version %s).",
-						backendCloudNativePG, plan.Backend.ValueString(), plan.Version.ValueString()))
+					fmt.Sprintf("extensions[%d].image: extension images are only available with backend = %q and version 18 or newer (here: backend %q, version %s).",
+						i, backendCloudNativePG, plan.Backend.ValueString(), plan.Version.ValueString()))
 			}
 		}
 	}

@@ -43,7 +43,6 @@ resource "appcat_postgresql" "test" {
 
 func TestAccPostgreSQL(t *testing.T) {
 	t.Run("create, update in place, import", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		unprotected := "deletion_protection = false"
 		resource.ParallelTest(t, resource.TestCase{
@@ -60,17 +59,17 @@ func TestAccPostgreSQL(t *testing.T) {
 						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("instance_namespace"),
 							knownvalue.StringRegexp(regexp.MustCompile(`^vshn-postgresql-`+name+`-[a-z0-9]{5}$`))),
 						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_secret_name"), knownvalue.StringExact(name+"-connection")),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("host"),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("host"),
 							knownvalue.StringRegexp(regexp.MustCompile(`^postgresql-rw\.vshn-postgresql-`+name+`-[a-z0-9]{5}\.svc\.cluster\.local$`))),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("port"), knownvalue.Int64Exact(5432)),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("username"), knownvalue.StringExact("postgres")),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("database"), knownvalue.StringExact("postgres")),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("password"), knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("url"),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("port"), knownvalue.Int64Exact(5432)),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("username"), knownvalue.StringExact("postgres")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("database"), knownvalue.StringExact("postgres")),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("password"), knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("url"),
 							knownvalue.StringRegexp(regexp.MustCompile(`^postgresql://postgres:.+@postgresql-rw\..+:5432/postgres$`))),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("ca_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("client_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection").AtMapKey("client_key"), knownvalue.StringRegexp(regexp.MustCompile(`PRIVATE KEY-----`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("ca_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("client_certificate"), knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("connection_details").AtMapKey("client_key"), knownvalue.StringRegexp(regexp.MustCompile(`PRIVATE KEY-----`))),
 						claimConverged(t, appcat.PostgreSQL, ns, name,
 							specField(appcat.CompositionPostgreSQLCNPG, "compositionRef", "name"),
 							specField(name+"-connection", "writeConnectionSecretToRef", "name")),
@@ -100,23 +99,19 @@ func TestAccPostgreSQL(t *testing.T) {
 					ImportStateVerify: true,
 				},
 				{
-					// The imported state's next plan is empty (no diff, no replacement).
-					ResourceName:       pgAddr,
-					ImportState:        true,
-					ImportStateId:      ns + "/" + name,
-					ImportStatePersist: true,
-				},
-				{
+					// Importing with an import block plans no change at all: no diff, no replacement.
 					Config: pgConfig(ns, name, unprotected,
 						`settings = { max_connections = "200" }`, `plan = "standard-4"`, `instances = 2`, `disk = "50Gi"`, `replication_mode = "sync"`),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					ResourceName:    pgAddr,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+					ImportStateId:   ns + "/" + name,
 				},
 			},
 		})
 	})
 
 	t.Run("backend change replaces the instance", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -138,7 +133,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("drift is detected and repaired", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		cfg := pgConfig(ns, name, "deletion_protection = false", `labels = { team = "shop" }`)
 		resource.ParallelTest(t, resource.TestCase{
@@ -192,7 +186,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("deletion protection refuses destroy", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -222,7 +215,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("bad input is rejected at plan time", func(t *testing.T) {
-		t.Parallel()
 		ns := testNamespace(t)
 		bad := []struct {
 			lines []string
@@ -261,7 +253,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("disk shrink and downgrade are rejected at plan time", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -288,7 +279,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("platform provisioning failure is reported with the platform's reason", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("fail")
 		resource.ParallelTest(t, resource.TestCase{
 			PreCheck:                 func() { testAccPreCheck(t) },
@@ -303,7 +293,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("create timeout leaves a tainted, tracked resource", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		slow := pgConfig(ns, name, "deletion_protection = false",
 			`annotations = { "local.appcat.vshn.io/provisioning-delay" = "1h" }`,
@@ -329,7 +318,6 @@ func TestAccPostgreSQL(t *testing.T) {
 	})
 
 	t.Run("data source reads an existing instance", func(t *testing.T) {
-		t.Parallel()
 		ns, name := testNamespace(t), randomName("pg")
 		cfg := pgConfig(ns, name, "deletion_protection = false", `instances = 2`) + `
 data "appcat_postgresql" "existing" {
@@ -345,7 +333,7 @@ data "appcat_postgresql" "existing" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("instances"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
-					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("connection"), "data.appcat_postgresql.existing", tfjsonpath.New("connection"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("connection_details"), "data.appcat_postgresql.existing", tfjsonpath.New("connection_details"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("instance_namespace"), "data.appcat_postgresql.existing", tfjsonpath.New("instance_namespace"), compare.ValuesSame()),
 				},
 			}},

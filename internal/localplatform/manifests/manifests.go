@@ -1,0 +1,103 @@
+// Package manifests holds the AppCat API of the local platform as Kubernetes manifests: the
+// namespace appcat-system, the claim CRDs (group vshn.appcat.vshn.io), the admission rules
+// (CRD x-kubernetes-validations plus ValidatingAdmissionPolicies) and the users' ClusterRoles.
+//
+// The YAML files are the source of truth; Objects decodes them in install order.
+package manifests
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// Files lists the embedded manifest files in install order: the namespace first, then the CRDs,
+// then the admission policies and their bindings, then the ClusterRoles.
+var Files = []string{
+	"namespace.yaml",
+	"crd-vshnpostgresqls.yaml",
+	"crd-vshnredis.yaml",
+	"crd-vshnmariadbs.yaml",
+	"policies.yaml",
+	"rbac.yaml",
+}
+
+// Group and version of the claim kinds.
+const (
+	Group   = "vshn.appcat.vshn.io"
+	Version = "v1"
+)
+
+// Composition names (spec.compositionRef.name).
+const (
+	CompositionPostgreSQLCNPG      = "vshnpostgrescnpg.vshn.appcat.vshn.io"
+	CompositionPostgreSQLStackGres = "vshnpostgres.vshn.appcat.vshn.io"
+	CompositionRedis               = "vshnredis.vshn.appcat.vshn.io"
+	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
+)
+
+// DeletionProtectionMessage is the message with which the API server refuses to delete a claim
+// whose spec.parameters.security.deletionProtection is true.
+const DeletionProtectionMessage = "DeletionProtection is enabled. To delete the instance, disable the deletionProtection in spec.parameters.security.deletionProtection"
+
+// Objects returns every object of the AppCat API in install order. Each call returns fresh
+// copies, so callers may modify them.
+func Objects() ([]*unstructured.Unstructured, error) {
+	var objs []*unstructured.Unstructured
+	for _, name := range Files {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		fileObjs, err := decode(data)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", name, err)
+		}
+		if len(fileObjs) == 0 {
+			return nil, fmt.Errorf("decode %s: no objects", name)
+		}
+		objs = append(objs, fileObjs...)
+	}
+	return objs, nil
+}
+
+// decode splits multi-document YAML and converts every non-empty document into an object.
+func decode(data []byte) ([]*unstructured.Unstructured, error) {
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var objs []*unstructured.Unstructured
+	for i := 0; ; i++ {
+		doc, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return objs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
+		jsonDoc, err := yaml.YAMLToJSON(doc)
+		if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
+		if s := string(bytes.TrimSpace(jsonDoc)); s == "null" || s == "{}" { // comments only
+			continue
+		}
+		obj := &unstructured.Unstructured{}
+		// UnmarshalJSON keeps integers as int64, as the API machinery expects.
+		if err := obj.UnmarshalJSON(jsonDoc); err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
+		if obj.GetAPIVersion() == "" || obj.GetKind() == "" || obj.GetName() == "" {
+			return nil, fmt.Errorf("document %d: apiVersion, kind and metadata.name are required", i)
+		}
+		objs = append(objs, obj)
+	}
+}

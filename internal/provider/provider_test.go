@@ -47,19 +47,11 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
-// setupAcceptancePlatform points the provider (through its environment variables, as a user
-// would) at the platform's admin context and turns on the platform's fault knob.
+// setupAcceptancePlatform turns on the platform's fault knob. Tests configure the provider with
+// provider blocks (adminProvider), never through the environment, so that each test says which
+// credentials it uses.
 func setupAcceptancePlatform() error {
 	p := platformtest.Platform()
-	for _, kv := range []struct{ k, v string }{
-		{"KUBE_CONFIG_PATH", p.KubeconfigPath()},
-		{"KUBE_CTX", "admin"},
-		{"APPCAT_NAMESPACE", "default"},
-	} {
-		if err := os.Setenv(kv.k, kv.v); err != nil {
-			return err
-		}
-	}
 	cs, err := kubernetes.NewForConfig(p.AdminConfig())
 	if err != nil {
 		return err

@@ -1,0 +1,125 @@
+package controller
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Connection details per kind, with the keys AppCat writes into a claim's connection secret.
+// secrets.go adds ca.crt and, where leaf is set, tls.crt and tls.key.
+
+// connectionInput is what the connection details of an instance depend on.
+type connectionInput struct {
+	obj       *unstructured.Unstructured
+	namespace string // instance namespace
+	password  string
+}
+
+// connectionPlan is the content of a connection secret before certificates are added.
+type connectionPlan struct {
+	values map[string]string
+	leaf   *leafSpec // certificate for tls.crt/tls.key; nil when the kind has none
+}
+
+func svcHost(service, namespace string) string {
+	return service + "." + namespace + ".svc.cluster.local"
+}
+
+// hostNames are the names a service is reachable under from inside the cluster.
+func hostNames(service, namespace string) []string {
+	return []string{
+		service + "." + namespace + ".svc.cluster.local",
+		service + "." + namespace + ".svc",
+		service + "." + namespace,
+	}
+}
+
+// loadBalancerIP is the address the platform "assigns" to a LoadBalancer service: a loopback
+// address drawn from the claim UID, so it is stable and distinct per instance.
+func loadBalancerIP(uid string) string {
+	sum := sha256.Sum256([]byte(uid + "/loadbalancer"))
+	return net.IPv4(127, sum[0], sum[1], 1+sum[2]%254).String()
+}
+
+func wantsLoadBalancer(obj *unstructured.Unstructured) bool {
+	return stringParam(obj, "ClusterIP", "network", "serviceType") == "LoadBalancer"
+}
+
+func postgresqlConnection(in connectionInput) connectionPlan {
+	const user, db, port = "postgres", "postgres", "5432"
+	host := svcHost("postgresql-rw", in.namespace)
+	v := map[string]string{
+		"POSTGRESQL_HOST":     host,
+		"POSTGRESQL_PORT":     port,
+		"POSTGRESQL_USER":     user,
+		"POSTGRESQL_PASSWORD": in.password,
+		"POSTGRESQL_DB":       db,
+		"POSTGRESQL_URL":      fmt.Sprintf("postgresql://%s:%s@%s:%s/%s", user, in.password, host, port, db),
+	}
+	leaf := &leafSpec{commonName: host, dnsNames: hostNames("postgresql-rw", in.namespace)}
+	if wantsLoadBalancer(in.obj) {
+		ip := loadBalancerIP(string(in.obj.GetUID()))
+		v["LOADBALANCER_IP"] = ip
+		leaf.ips = []string{ip}
+	}
+	// CNPG's connection secret carries the server certificate as tls.crt/tls.key.
+	return connectionPlan{values: v, leaf: leaf}
+}
+
+func redisConnection(in connectionInput) connectionPlan {
+	const user, port, sentinelPort = "default", "6379", "26379"
+	tlsOn := boolParam(in.obj, true, "tls", "enabled")
+	ha := intParam(in.obj, 1, "instances") > 1
+
+	host := svcHost("redis-headless", in.namespace)
+	v := map[string]string{}
+	if ha {
+		// With Sentinel, clients reach the master through the sentinel service, or ask the
+		// three sentinels directly.
+		host = svcHost("redis-sentinel", in.namespace)
+		nodes := make([]string, 3)
+		for i := range nodes {
+			nodes[i] = fmt.Sprintf("redis-node-%d.%s:%s", i, svcHost("redis-headless", in.namespace), sentinelPort)
+		}
+		v["SENTINEL_HOSTS"] = strings.Join(nodes, ",")
+	}
+	scheme := "rediss"
+	if !tlsOn {
+		scheme = "redis"
+	}
+	v["REDIS_HOST"] = host
+	v["REDIS_PORT"] = port
+	v["REDIS_USERNAME"] = user
+	v["REDIS_PASSWORD"] = in.password
+	v["REDIS_URL"] = fmt.Sprintf("%s://%s:%s@%s:%s", scheme, user, in.password, host, port)
+
+	plan := connectionPlan{values: v}
+	if tlsOn && boolParam(in.obj, true, "tls", "authClients") {
+		// Redis authenticates clients by certificate: tls.crt/tls.key are the client's.
+		plan.leaf = &leafSpec{commonName: user, client: true}
+	}
+	return plan
+}
+
+func mariadbConnection(in connectionInput) connectionPlan {
+	const user, port = "root", "3306"
+	host := svcHost("mariadb", in.namespace)
+	if intParam(in.obj, 1, "instances") > 1 {
+		host = svcHost("proxysql", in.namespace) // Galera cluster behind ProxySQL
+	}
+	v := map[string]string{
+		"MARIADB_HOST":     host,
+		"MARIADB_PORT":     port,
+		"MARIADB_USERNAME": user,
+		"MARIADB_PASSWORD": in.password,
+		"MARIADB_URL":      fmt.Sprintf("mysql://%s:%s@%s:%s", user, in.password, host, port),
+	}
+	if wantsLoadBalancer(in.obj) {
+		v["LOADBALANCER_IP"] = loadBalancerIP(string(in.obj.GetUID()))
+	}
+	return connectionPlan{values: v}
+}

@@ -1,0 +1,21 @@
+// Package controller is the platform controller of the local AppCat platform. For every claim
+// of the kinds in kinds.go (VSHNPostgreSQL, VSHNRedis, VSHNMariaDB) it does, as far as a client
+// of the Kubernetes API can see, what AppCat and Crossplane do — without running a database:
+//
+//   - finalizer local.appcat.vshn.io/cleanup, spec.compositionRef (the kind's default
+//     composition) and spec.resourceRef (composite X<Kind> named <claim>-<5 random letters>);
+//   - the instance namespace vshn-<service>-<composite> with a RoleBinding
+//     appcat-instance-viewer for the subjects of the claim namespace's appcat-customer binding;
+//   - the connection secret named by spec.writeConnectionSecretToRef, with the keys AppCat
+//     writes, certificates signed by the platform CA (Secret appcat-system/platform-ca) and a
+//     password that stays the same for the claim's life;
+//   - status: instanceNamespace, schedules (random defaults drawn once per claim),
+//     currentVersion/previousVersion, observedGeneration and the conditions Synced and Ready.
+//     Ready turns True a provisioning delay after the controller first saw a generation
+//     (ConfigMap appcat-system/platform-config, overridable per claim by an annotation);
+//   - on deletion it removes the secret and the instance namespace itself, because this
+//     control plane runs neither the garbage collector nor the namespace controller.
+//
+// The failNamePattern of the platform config makes matching claims fail, for tests of error
+// handling. See ../README.md for the contract with the launcher and the manifests.
+package controller

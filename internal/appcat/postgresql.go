@@ -30,7 +30,7 @@ type PostgreSQLClaim = Claim[PostgreSQLParameters]
 // with server-side apply, what is sent is what the field manager owns.
 type PostgreSQLParameters struct {
 	Service        *PostgreSQLService     `json:"service,omitempty"`
-	Size           *PostgreSQLSize        `json:"size,omitempty"`
+	Size           *Size                  `json:"size,omitempty"`
 	Instances      *int64                 `json:"instances,omitempty"`
 	Replication    *PostgreSQLReplication `json:"replication,omitempty"`
 	Network        *Network               `json:"network,omitempty"`
@@ -68,21 +68,6 @@ type PostgreSQLExtension struct {
 	DynamicLibPath  []string `json:"dynamic_library_path,omitempty"`
 	ExtControlPath  []string `json:"extension_control_path,omitempty"`
 	LDLibraryPath   []string `json:"ld_library_path,omitempty"`
-}
-
-// PostgreSQLSize is spec.parameters.size of a VSHNPostgreSQL (MariaDB has the same shape).
-type PostgreSQLSize struct {
-	Plan     *string       `json:"plan,omitempty"`
-	CPU      *string       `json:"cpu,omitempty"`
-	Memory   *string       `json:"memory,omitempty"`
-	Disk     *string       `json:"disk,omitempty"`
-	Requests *SizeRequests `json:"requests,omitempty"`
-}
-
-// SizeRequests are resource requests below the limits of a size block.
-type SizeRequests struct {
-	CPU    *string `json:"cpu,omitempty"`
-	Memory *string `json:"memory,omitempty"`
 }
 
 // PostgreSQLReplication is spec.parameters.replication.

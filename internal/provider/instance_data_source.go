@@ -148,6 +148,3 @@ func computedAttributes(in map[string]rschema.Attribute) map[string]dschema.Attr
 	}
 	return out
 }
-
-// NewPostgreSQLDataSource is the appcat_postgresql data source.
-func NewPostgreSQLDataSource() datasource.DataSource { return newInstanceDataSource(postgresqlKind{}) }

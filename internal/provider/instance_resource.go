@@ -29,6 +29,10 @@ type instanceResource[M any, P any] struct {
 	data *providerData
 }
 
+func newInstanceResource[M any, P any](kind serviceKind[M, P]) resource.Resource {
+	return &instanceResource[M, P]{kind: kind}
+}
+
 // Interface checks for one instantiation; every kind uses the same generic type.
 var (
 	_ resource.ResourceWithConfigure   = &instanceResource[postgresqlModel, appcat.PostgreSQLParameters]{}

@@ -19,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
 // dnsLabel is the format of Kubernetes object names the platform accepts for claims.
@@ -152,6 +154,18 @@ func connectionAttributes() map[string]schema.Attribute {
 
 func timeoutsBlock(ctx context.Context) schema.Block {
 	return timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+func boolWithDefault(doc string, def bool) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: doc, Default: booldefault.StaticBool(def)}
+}
+
+// instanceDescription is a resource's markdown description: what it is, what the apply waits
+// for, and what the kind adds.
+func instanceDescription(displayName string, k appcat.Kind, more string) string {
+	return fmt.Sprintf("A %s instance of the VSHN Application Catalog (a `%s` claim). "+
+		"The apply waits until the platform reports the instance ready and its connection secret complete; "+
+		"`connection_details` then holds how to connect (sensitive).\n\n%s", displayName, k.Kind, more)
 }
 
 func stringListAttribute(doc string) schema.ListAttribute {

@@ -10,13 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,13 +30,9 @@ import (
 // postgresqlModel is appcat_postgresql's model: the common attributes plus PostgreSQL's own.
 type postgresqlModel struct {
 	instanceModel
+	sizeModel
+	networkModel
 	Backend                   types.String `tfsdk:"backend"`
-	Plan                      types.String `tfsdk:"plan"`
-	CPU                       types.String `tfsdk:"cpu"`
-	Memory                    types.String `tfsdk:"memory"`
-	Disk                      types.String `tfsdk:"disk"`
-	CPURequest                types.String `tfsdk:"cpu_request"`
-	MemoryRequest             types.String `tfsdk:"memory_request"`
 	Settings                  types.Map    `tfsdk:"settings"`
 	PgBouncerSettings         types.Map    `tfsdk:"pgbouncer_settings"`
 	Extensions                types.List   `tfsdk:"extensions"`
@@ -45,8 +40,6 @@ type postgresqlModel struct {
 	RepackEnabled             types.Bool   `tfsdk:"repack_enabled"`
 	VacuumEnabled             types.Bool   `tfsdk:"vacuum_enabled"`
 	ReplicationMode           types.String `tfsdk:"replication_mode"`
-	ServiceType               types.String `tfsdk:"service_type"`
-	IPFilter                  types.List   `tfsdk:"ip_filter"`
 	EncryptionEnabled         types.Bool   `tfsdk:"encryption_enabled"`
 	UpdateStrategy            types.String `tfsdk:"update_strategy"`
 	DisablePgBouncer          types.Bool   `tfsdk:"disable_pgbouncer"`
@@ -73,9 +66,10 @@ var postgresqlBackends = map[string]string{
 }
 
 // NewPostgreSQLResource is appcat_postgresql.
-func NewPostgreSQLResource() resource.Resource {
-	return &instanceResource[postgresqlModel, appcat.PostgreSQLParameters]{kind: postgresqlKind{}}
-}
+func NewPostgreSQLResource() resource.Resource { return newInstanceResource(postgresqlKind{}) }
+
+// NewPostgreSQLDataSource is the appcat_postgresql data source.
+func NewPostgreSQLDataSource() datasource.DataSource { return newInstanceDataSource(postgresqlKind{}) }
 
 type postgresqlKind struct{}
 
@@ -96,18 +90,17 @@ func (postgresqlKind) descriptor() kindDescriptor {
 	}
 }
 
-const postgresqlDescription = "A PostgreSQL instance of the VSHN Application Catalog (a `VSHNPostgreSQL` claim). " +
-	"The apply waits until the platform reports the instance ready and its connection secret complete; " +
-	"`connection` then holds how to connect (sensitive).\n\n" +
-	"Backups, maintenance windows and database users are managed by their own resources."
+var postgresqlDescription = instanceDescription("PostgreSQL", appcat.PostgreSQL,
+	"Backups, maintenance windows and database users are managed by their own resources.")
 
 func (postgresqlKind) common(m *postgresqlModel) *instanceModel { return &m.instanceModel }
 
+var postgresqlPlans = []string{"plus-2", "plus-4", "standard-2", "standard-4"}
+
+const postgresqlDefaultPlan = "standard-2"
+
 func (postgresqlKind) attributes() map[string]schema.Attribute {
-	quantity := func(doc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: doc, Validators: []validator.String{quantityValidator{}}}
-	}
-	return map[string]schema.Attribute{
+	return mergeAttributes(sizeAttributes(postgresqlPlans, postgresqlDefaultPlan), networkAttributes(), map[string]schema.Attribute{
 		"backend": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
@@ -117,19 +110,6 @@ func (postgresqlKind) attributes() map[string]schema.Attribute {
 			Validators:    []validator.String{stringvalidator.OneOf(backendCloudNativePG, backendStackGres)},
 			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		"plan": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "Size plan: `standard-2` (default), `standard-4`, `plus-2` or `plus-4`. `cpu`, `memory` and `disk` override " +
-				"the plan's values.",
-			Default:    stringdefault.StaticString("standard-2"),
-			Validators: []validator.String{stringvalidator.OneOf("plus-2", "plus-4", "standard-2", "standard-4")},
-		},
-		"cpu":            quantity("CPU limit, e.g. `1` or `500m`; overrides the plan."),
-		"memory":         quantity("Memory limit, e.g. `4Gi`; overrides the plan."),
-		"disk":           quantity("Disk size, e.g. `40Gi`; overrides the plan. The disk can only grow."),
-		"cpu_request":    quantity("CPU request, e.g. `250m`."),
-		"memory_request": quantity("Memory request, e.g. `1Gi`."),
 		"settings": schema.MapAttribute{
 			Optional:            true,
 			ElementType:         types.StringType,
@@ -161,21 +141,6 @@ func (postgresqlKind) attributes() map[string]schema.Attribute {
 			MarkdownDescription: "Replication mode with more than one instance: `async`, `sync` or `strict-sync`.",
 			Validators:          []validator.String{stringvalidator.OneOf("async", "sync", "strict-sync")},
 		},
-		"service_type": schema.StringAttribute{
-			Optional:            true,
-			Computed:            true,
-			MarkdownDescription: "`ClusterIP` (default: reachable inside the cluster) or `LoadBalancer` (reachable from outside; `connection.load_balancer_ip`).",
-			Default:             stringdefault.StaticString("ClusterIP"),
-			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer")},
-		},
-		"ip_filter": schema.ListAttribute{
-			Optional:            true,
-			Computed:            true,
-			ElementType:         types.StringType,
-			MarkdownDescription: "IP ranges (CIDR) allowed to connect through a load balancer. Defaults to `[\"0.0.0.0/0\"]`.",
-			Default:             listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{types.StringValue("0.0.0.0/0")})),
-			Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(cidrValidator{})},
-		},
 		"encryption_enabled": schema.BoolAttribute{
 			Optional:            true,
 			MarkdownDescription: "Encrypt the instance's volumes. Can only be chosen at creation: changing it replaces the instance.",
@@ -191,18 +156,19 @@ func (postgresqlKind) attributes() map[string]schema.Attribute {
 		"disable_pgbouncer":           boolWithDefault("Disable PgBouncer (StackGres). Defaults to `false`.", false),
 		"enable_envoy":                boolWithDefault("Enable the Envoy sidecar (StackGres). Defaults to `false`.", false),
 		"dedicated_patroni_resources": boolWithDefault("Give Patroni its own resources (StackGres). Defaults to `false`.", false),
-	}
+	})
 }
 
 func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.PostgreSQLParameters, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	c := &m.instanceModel
+	cp := expandCommon(ctx, c, &diags)
 	p := appcat.PostgreSQLParameters{
 		Service: &appcat.PostgreSQLService{
-			MajorVersion:              stringPtr(c.Version),
+			MajorVersion:              cp.Version,
 			PgSettings:                expandAnyMap(ctx, m.Settings, &diags),
 			PgBouncerSettings:         expandAnyMap(ctx, m.PgBouncerSettings, &diags),
-			ServiceLevel:              stringPtr(c.ServiceLevel),
+			ServiceLevel:              cp.ServiceLevel,
 			RepackEnabled:             boolPtr(m.RepackEnabled),
 			VacuumEnabled:             boolPtr(m.VacuumEnabled),
 			TLS:                       &appcat.TLS{Enabled: boolPtr(m.TLSEnabled)},
@@ -210,19 +176,11 @@ func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.
 			EnableEnvoy:               boolPtr(m.EnableEnvoy),
 			DedicatedPatroniResources: boolPtr(m.DedicatedPatroniResources),
 		},
-		Size: &appcat.PostgreSQLSize{
-			Plan:   stringPtr(m.Plan),
-			CPU:    stringPtr(m.CPU),
-			Memory: stringPtr(m.Memory),
-			Disk:   stringPtr(m.Disk),
-		},
-		Instances:  int64Ptr(c.Instances),
-		Network:    &appcat.Network{ServiceType: stringPtr(m.ServiceType), IPFilter: expandStringList(ctx, m.IPFilter, &diags)},
-		Security:   expandSecurity(ctx, c, &diags),
-		Scheduling: expandScheduling(ctx, c, &diags),
-	}
-	if !m.CPURequest.IsNull() || !m.MemoryRequest.IsNull() {
-		p.Size.Requests = &appcat.SizeRequests{CPU: stringPtr(m.CPURequest), Memory: stringPtr(m.MemoryRequest)}
+		Size:       m.sizeModel.expand(),
+		Instances:  cp.Instances,
+		Network:    m.networkModel.expand(ctx, &diags),
+		Security:   cp.Security,
+		Scheduling: cp.Scheduling,
 	}
 	if mode := stringPtr(m.ReplicationMode); mode != nil {
 		p.Replication = &appcat.PostgreSQLReplication{Mode: mode}
@@ -251,15 +209,10 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 	if svc == nil {
 		svc = &appcat.PostgreSQLService{}
 	}
-	size := p.Size
-	if size == nil {
-		size = &appcat.PostgreSQLSize{}
-	}
-	c.Version = stringOr(svc.MajorVersion, k.descriptor().defaultVersion)
-	c.Instances = int64Or(p.Instances, 1)
-	c.ServiceLevel = stringOr(svc.ServiceLevel, "besteffort")
-	flattenSecurity(p.Security, c)
-	flattenScheduling(p.Scheduling, c)
+	flattenCommon(k.descriptor(), c, commonParams{Version: svc.MajorVersion, ServiceLevel: svc.ServiceLevel,
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling})
+	m.sizeModel.flatten(p.Size, postgresqlDefaultPlan)
+	m.networkModel.flatten(p.Network)
 
 	m.Backend = types.StringValue(backendCloudNativePG)
 	if ref := claim.Spec.CompositionRef; ref != nil && ref.Name != "" {
@@ -269,12 +222,6 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 				m.Backend = types.StringValue(backend)
 			}
 		}
-	}
-	m.Plan = stringOr(size.Plan, "standard-2")
-	m.CPU, m.Memory, m.Disk = stringPtrOrNull(size.CPU), stringPtrOrNull(size.Memory), stringPtrOrNull(size.Disk)
-	m.CPURequest, m.MemoryRequest = types.StringNull(), types.StringNull()
-	if size.Requests != nil {
-		m.CPURequest, m.MemoryRequest = stringPtrOrNull(size.Requests.CPU), stringPtrOrNull(size.Requests.Memory)
 	}
 	m.Settings = flattenAnyMap(svc.PgSettings)
 	m.PgBouncerSettings = flattenAnyMap(svc.PgBouncerSettings)
@@ -301,15 +248,6 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 	m.ReplicationMode = types.StringNull()
 	if p.Replication != nil {
 		m.ReplicationMode = stringPtrOrNull(p.Replication.Mode)
-	}
-	network := p.Network
-	if network == nil {
-		network = &appcat.Network{}
-	}
-	m.ServiceType = stringOr(network.ServiceType, "ClusterIP")
-	m.IPFilter = flattenStringList(network.IPFilter)
-	if len(network.IPFilter) == 0 {
-		m.IPFilter = flattenStringList([]string{"0.0.0.0/0"})
 	}
 	m.EncryptionEnabled = types.BoolNull()
 	if p.Encryption != nil {
@@ -354,8 +292,4 @@ func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresq
 			fmt.Sprintf("The platform can only upgrade the major version on the CloudNativePG backend; this instance runs on StackGres (%s → %s). "+
 				"Create a new instance with backend = %q and move the data.", state.Version.ValueString(), plan.Version.ValueString(), backendCloudNativePG))
 	}
-}
-
-func boolWithDefault(doc string, def bool) schema.BoolAttribute {
-	return schema.BoolAttribute{Optional: true, Computed: true, MarkdownDescription: doc, Default: booldefault.StaticBool(def)}
 }

@@ -1,12 +1,10 @@
 package provider
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,30 +13,15 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
-	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
 const pgAddr = "appcat_postgresql.test"
 
-// adminProvider is a provider block for the platform's admin context with a default namespace.
-func adminProvider(namespace string) string {
-	return fmt.Sprintf(`
-provider "appcat" {
-  config_path    = %q
-  config_context = "admin"
-  namespace      = %q
-}
-`, platformtest.Platform().KubeconfigPath(), namespace)
-}
+var pgAcc = accKind{resourceType: "appcat_postgresql", displayName: "PostgreSQL", api: appcat.PostgreSQL, namePrefix: "pg"}
 
 // pgConfig is an appcat_postgresql named "test" with the given attribute lines.
 func pgConfig(namespace, name string, lines ...string) string {
-	return adminProvider(namespace) + fmt.Sprintf(`
-resource "appcat_postgresql" "test" {
-  name = %q
-  %s
-}
-`, name, strings.Join(lines, "\n  "))
+	return pgAcc.config(namespace, name, lines...)
 }
 
 func TestAccPostgreSQL(t *testing.T) {
@@ -185,42 +168,10 @@ func TestAccPostgreSQL(t *testing.T) {
 		})
 	})
 
-	t.Run("deletion protection refuses destroy", func(t *testing.T) {
-		ns, name := testNamespace(t), randomName("pg")
-		resource.ParallelTest(t, resource.TestCase{
-			PreCheck:                 func() { testAccPreCheck(t) },
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{
-				{
-					Config: pgConfig(ns, name),
-					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue(pgAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
-						claimConverged(t, appcat.PostgreSQL, ns, name, specField(true, "parameters", "security", "deletionProtection")),
-					},
-				},
-				{
-					Config:      pgConfig(ns, name),
-					Destroy:     true,
-					ExpectError: regexp.MustCompile(`(?s)PostgreSQL instance ` + ns + `/` + name + `\s+is protected from deletion.*set\s+deletion_protection = false`),
-				},
-				{
-					PreConfig: func() { claimExists(t, appcat.PostgreSQL, ns, name) },
-					Config:    pgConfig(ns, name, "deletion_protection = false"),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(pgAddr, plancheck.ResourceActionUpdate),
-					}},
-				},
-			},
-		})
-	})
+	t.Run("deletion protection refuses destroy", pgAcc.deletionProtectionRefusesDestroy)
 
 	t.Run("bad input is rejected at plan time", func(t *testing.T) {
-		ns := testNamespace(t)
-		bad := []struct {
-			lines []string
-			name  string
-			want  string
-		}{
+		pgAcc.rejectedAtPlanTime(t, []badInput{
 			{name: strings.Repeat("a", 31), want: `Attribute name string length must be between 1 and 30`},
 			{name: "Shop_DB", want: `(?s)Attribute name must consist of lowercase letters`},
 			{lines: []string{`version = "11"`}, want: `(?s)Attribute version value must be one of`},
@@ -232,23 +183,6 @@ func TestAccPostgreSQL(t *testing.T) {
 			{lines: []string{`ip_filter = ["10.0.0.0/33"]`}, want: `(?s)Invalid IP range.*ip_filter`},
 			{lines: []string{`extensions = [{ name = "pgvector", image = "ghcr.io/example/pgvector:1" }]`}, want: `(?s)Extension images need CloudNativePG and PostgreSQL 18.*extensions\[0\]\.image`},
 			{lines: []string{`backend = "crunchy"`}, want: `(?s)Attribute backend value must be one of`},
-		}
-		var steps []resource.TestStep
-		for _, b := range bad {
-			name := b.name
-			if name == "" {
-				name = randomName("pg")
-			}
-			steps = append(steps, resource.TestStep{
-				Config:      pgConfig(ns, name, b.lines...),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(b.want),
-			})
-		}
-		resource.ParallelTest(t, resource.TestCase{
-			PreCheck:                 func() { testAccPreCheck(t) },
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    steps,
 		})
 	})
 
@@ -317,26 +251,5 @@ func TestAccPostgreSQL(t *testing.T) {
 		})
 	})
 
-	t.Run("data source reads an existing instance", func(t *testing.T) {
-		ns, name := testNamespace(t), randomName("pg")
-		cfg := pgConfig(ns, name, "deletion_protection = false", `instances = 2`) + `
-data "appcat_postgresql" "existing" {
-  name       = appcat_postgresql.test.name
-  depends_on = [appcat_postgresql.test]
-}
-`
-		resource.ParallelTest(t, resource.TestCase{
-			PreCheck:                 func() { testAccPreCheck(t) },
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("instances"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue("data.appcat_postgresql.existing", tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
-					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("connection_details"), "data.appcat_postgresql.existing", tfjsonpath.New("connection_details"), compare.ValuesSame()),
-					statecheck.CompareValuePairs(pgAddr, tfjsonpath.New("instance_namespace"), "data.appcat_postgresql.existing", tfjsonpath.New("instance_namespace"), compare.ValuesSame()),
-				},
-			}},
-		})
-	})
+	t.Run("data source reads an existing instance", func(t *testing.T) { pgAcc.dataSourceReadsInstance(t, 2) })
 }

@@ -76,12 +76,12 @@ func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 func (p *appcatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewPostgreSQLResource,
+		NewPostgreSQLResource, NewRedisResource, NewMariaDBResource,
 	}
 }
 
 func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewPostgreSQLDataSource,
+		NewPostgreSQLDataSource, NewRedisDataSource, NewMariaDBDataSource,
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"testing"
 
@@ -15,6 +16,9 @@ import (
 )
 
 func TestAccProvider(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it against the local platform")
+	}
 	t.Run("host, token and CA with no files on disk, as in Terraform Cloud", func(t *testing.T) {
 		p := platformtest.Platform()
 		ns, name := p.UserNamespace(), randomName("pg")

@@ -1,0 +1,48 @@
+package appcat
+
+// MariaDB is the VSHNMariaDB service kind.
+var MariaDB = Kind{
+	Kind:          "VSHNMariaDB",
+	Resource:      "vshnmariadbs",
+	Service:       "mariadb",
+	NameMaxLength: 30,
+	// Always written; LOADBALANCER_IP only with serviceType LoadBalancer.
+	ConnectionSecretKeys: []string{"MARIADB_HOST", "MARIADB_PORT", "MARIADB_USERNAME", "MARIADB_PASSWORD", "MARIADB_URL", "ca.crt"},
+	Connection: ConnectionKeys{
+		Host: "MARIADB_HOST", Port: "MARIADB_PORT", Username: "MARIADB_USERNAME", Password: "MARIADB_PASSWORD", URL: "MARIADB_URL",
+		CA: "ca.crt", LoadBalancerIP: "LOADBALANCER_IP",
+	},
+}
+
+// MariaDBClaim is a VSHNMariaDB claim.
+type MariaDBClaim = Claim[MariaDBParameters]
+
+// MariaDBParameters is spec.parameters of a VSHNMariaDB.
+type MariaDBParameters struct {
+	Service      *MariaDBService `json:"service,omitempty"`
+	Size         *Size           `json:"size,omitempty"`
+	Instances    *int64          `json:"instances,omitempty"`
+	StorageClass *string         `json:"storageClass,omitempty"`
+	TLS          *TLS            `json:"tls,omitempty"`
+	Network      *Network        `json:"network,omitempty"`
+	Security     *Security       `json:"security,omitempty"`
+	Scheduling   *Scheduling     `json:"scheduling,omitempty"`
+	Backup       *Backup         `json:"backup,omitempty"`
+	Maintenance  *Maintenance    `json:"maintenance,omitempty"`
+	Restore      *Restore        `json:"restore,omitempty"`
+	Monitoring   *Monitoring     `json:"monitoring,omitempty"`
+}
+
+// MariaDBService is spec.parameters.service of a VSHNMariaDB.
+type MariaDBService struct {
+	Version         *string   `json:"version,omitempty"`
+	MariadbSettings *string   `json:"mariadbSettings,omitempty"`
+	ServiceLevel    *string   `json:"serviceLevel,omitempty"`
+	Access          []Access  `json:"access,omitempty"`
+	ProxySQL        *ProxySQL `json:"proxySQL,omitempty"`
+}
+
+// ProxySQL is spec.parameters.service.proxySQL: the proxy in front of a Galera cluster.
+type ProxySQL struct {
+	Resources *Resources `json:"resources,omitempty"`
+}

@@ -1,0 +1,51 @@
+package appcat
+
+// Redis is the VSHNRedis service kind.
+var Redis = Kind{
+	Kind:          "VSHNRedis",
+	Resource:      "vshnredis",
+	Service:       "redis",
+	NameMaxLength: 37,
+	// Always written. tls.crt and tls.key (client certificate) only with TLS and client
+	// authentication, SENTINEL_HOSTS only with three instances (Sentinel).
+	ConnectionSecretKeys: []string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL", "ca.crt"},
+	Connection: ConnectionKeys{
+		Host: "REDIS_HOST", Port: "REDIS_PORT", Username: "REDIS_USERNAME", Password: "REDIS_PASSWORD", URL: "REDIS_URL",
+		CA: "ca.crt", ClientCertificate: "tls.crt", ClientKey: "tls.key", SentinelHosts: "SENTINEL_HOSTS",
+	},
+}
+
+// RedisClaim is a VSHNRedis claim.
+type RedisClaim = Claim[RedisParameters]
+
+// RedisParameters is spec.parameters of a VSHNRedis.
+type RedisParameters struct {
+	Service     *RedisService `json:"service,omitempty"`
+	Size        *RedisSize    `json:"size,omitempty"`
+	Instances   *int64        `json:"instances,omitempty"`
+	TLS         *TLS          `json:"tls,omitempty"`
+	Security    *Security     `json:"security,omitempty"`
+	Scheduling  *Scheduling   `json:"scheduling,omitempty"`
+	Backup      *Backup       `json:"backup,omitempty"`
+	Maintenance *Maintenance  `json:"maintenance,omitempty"`
+	Restore     *Restore      `json:"restore,omitempty"`
+	Monitoring  *Monitoring   `json:"monitoring,omitempty"`
+}
+
+// RedisService is spec.parameters.service of a VSHNRedis.
+type RedisService struct {
+	Version       *string `json:"version,omitempty"`
+	RedisSettings *string `json:"redisSettings,omitempty"`
+	ServiceLevel  *string `json:"serviceLevel,omitempty"`
+}
+
+// RedisSize is spec.parameters.size of a VSHNRedis: Redis names its fields differently from the
+// other kinds' Size.
+type RedisSize struct {
+	Plan           *string `json:"plan,omitempty"`
+	CPURequests    *string `json:"cpuRequests,omitempty"`
+	CPULimits      *string `json:"cpuLimits,omitempty"`
+	MemoryRequests *string `json:"memoryRequests,omitempty"`
+	MemoryLimits   *string `json:"memoryLimits,omitempty"`
+	Disk           *string `json:"disk,omitempty"`
+}

@@ -1,0 +1,196 @@
+package localplatform
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+const (
+	// ModulePath is the module path of this repository; FindRepoRoot looks for its go.mod.
+	ModulePath = "github.com/vshn/terraform-provider-appcat"
+
+	// EnvBinDir names a directory that already holds etcd and kube-apiserver; when set,
+	// EnsureBinaries builds nothing and returns it.
+	EnvBinDir = "APPCAT_LOCAL_BIN_DIR"
+
+	etcdBinary      = "etcd"
+	apiserverBinary = "kube-apiserver"
+	stampFile       = ".stamp"
+)
+
+// controlPlaneInputs are the files of tools/controlplane that pin what gets built; the stamp
+// is a hash over them.
+var controlPlaneInputs = []string{"go.mod", "go.sum", "cmd/etcd/main.go"}
+
+// FindRepoRoot walks up from dir to the directory whose go.mod declares ModulePath.
+func FindRepoRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && goModModule(data) == ModulePath {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no go.mod of module %s in %s or above (run inside the repository, or set %s to a directory with etcd and kube-apiserver)", ModulePath, dir, EnvBinDir)
+		}
+		d = parent
+	}
+}
+
+func goModModule(data []byte) string {
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
+}
+
+// EnsureBinaries returns a directory holding etcd and kube-apiserver. They are built with the
+// go tool from <repoRoot>/tools/controlplane into <repoRoot>/bin/controlplane, and rebuilt only
+// when the pinned versions (the hash of that module's go.mod, go.sum and cmd/etcd/main.go)
+// change. With APPCAT_LOCAL_BIN_DIR set, that directory is returned as it is.
+func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string, error) {
+	if log == nil {
+		log = io.Discard
+	}
+	if dir := os.Getenv(EnvBinDir); dir != "" {
+		for _, b := range []string{etcdBinary, apiserverBinary} {
+			if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+				return "", fmt.Errorf("%s=%s: %w", EnvBinDir, dir, err)
+			}
+		}
+		return dir, nil
+	}
+	if repoRoot == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		if repoRoot, err = FindRepoRoot(wd); err != nil {
+			return "", err
+		}
+	}
+	src := filepath.Join(repoRoot, "tools", "controlplane")
+	binDir := filepath.Join(repoRoot, "bin", "controlplane")
+	stamp, err := inputsHash(src)
+	if err != nil {
+		return "", err
+	}
+	if upToDate(binDir, stamp) {
+		return binDir, nil
+	}
+	// Test binaries of several packages start at once (go test ./...): one builds, the others
+	// wait for it and find the binaries up to date.
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		return "", err
+	}
+	unlock, err := lockDir(binDir)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if upToDate(binDir, stamp) {
+		return binDir, nil
+	}
+	if err := buildControlPlane(ctx, src, binDir, log); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(binDir, stampFile), []byte(stamp+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	return binDir, nil
+}
+
+func inputsHash(src string) (string, error) {
+	h := sha256.New()
+	for _, name := range controlPlaneInputs {
+		data, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			return "", fmt.Errorf("control plane sources: %w", err)
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func upToDate(binDir, stamp string) bool {
+	data, err := os.ReadFile(filepath.Join(binDir, stampFile))
+	if err != nil || strings.TrimSpace(string(data)) != stamp {
+		return false
+	}
+	for _, b := range []string{etcdBinary, apiserverBinary} {
+		if fi, err := os.Stat(filepath.Join(binDir, b)); err != nil || fi.Mode()&0o111 == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func buildControlPlane(ctx context.Context, src, binDir string, log io.Writer) error {
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		return err
+	}
+	// The stamp goes last: a build that stops half-way is redone next time.
+	_ = os.Remove(filepath.Join(binDir, stampFile))
+
+	k8sVersion, err := goOutput(ctx, src, "list", "-m", "-f", "{{.Version}}", "k8s.io/kubernetes")
+	if err != nil {
+		return err
+	}
+	// Built from the module proxy, kube-apiserver would report v0.0.0-master; give it the
+	// version it is, as the release build does.
+	major, minor, _ := strings.Cut(strings.TrimPrefix(k8sVersion, "v"), ".")
+	minor, _, _ = strings.Cut(minor, ".")
+	const v = "k8s.io/component-base/version"
+	apiserverLdflags := fmt.Sprintf("-s -w -X %[1]s.gitVersion=%[2]s -X %[1]s.gitMajor=%[3]s -X %[1]s.gitMinor=%[4]s -X %[1]s.gitTreeState=clean",
+		v, k8sVersion, major, minor)
+
+	builds := []struct{ out, pkg, ldflags string }{
+		{etcdBinary, "./cmd/etcd", "-s -w"},
+		{apiserverBinary, "k8s.io/kubernetes/cmd/kube-apiserver", apiserverLdflags},
+	}
+	for _, b := range builds {
+		fmt.Fprintf(log, "building %s (%s) into %s — the first build takes a few minutes\n", b.out, b.pkg, binDir)
+		tmp := filepath.Join(binDir, b.out+".tmp")
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+b.ldflags, "-o", tmp, b.pkg)
+		cmd.Dir = src
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("building %s in %s: %w", b.pkg, src, err)
+		}
+		if err := os.Rename(tmp, filepath.Join(binDir, b.out)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func goOutput(ctx context.Context, dir string, args ...string) (string, error) {
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return "", fmt.Errorf("go %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		}
+		return "", fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	return strings.TrimSpace(out.String()), nil
+}

@@ -106,6 +106,11 @@ const rbacBootstrapCheck = "poststarthook/rbac/bootstrap-roles"
 // before the RBAC bootstrap is done: call waitReady before handing the platform out.
 func startAPIServer(ctx context.Context, binDir, stateDir string, k *pki, port, etcdPort int, admin *rest.Config, detach bool) (*process, error) {
 	args := apiserverArgs(stateDir, k, port, etcdPort)
+	audit, err := auditArgs(stateDir)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, audit...)
 	args = append(args, strings.Fields(os.Getenv(EnvAPIServerFlags))...)
 	p, err := startProcess(stateDir, "kube-apiserver", filepath.Join(binDir, apiserverBinary), args, nil, detach)
 	if err != nil {

@@ -72,7 +72,7 @@ func setupAcceptancePlatform() error {
 
 // testNamespace creates a namespace of its own for one test, so tests running in parallel never
 // see each other's claims.
-func testNamespace(t *testing.T) string {
+func testNamespace(t testing.TB) string {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run it against the local platform")
@@ -86,7 +86,7 @@ func testNamespace(t *testing.T) string {
 	return name
 }
 
-func adminClientset(t *testing.T) kubernetes.Interface {
+func adminClientset(t testing.TB) kubernetes.Interface {
 	t.Helper()
 	cs, err := kubernetes.NewForConfig(platformtest.Platform().AdminConfig())
 	if err != nil {

@@ -56,6 +56,10 @@ type Status struct {
 	CurrentVersion    string      `json:"currentVersion,omitempty"`
 	PreviousVersion   string      `json:"previousVersion,omitempty"`
 	Schedules         *Schedules  `json:"schedules,omitempty"`
+	// CurrentReleaseTag, LastMaintenance and Data are this project's extensions (status_ext.go).
+	CurrentReleaseTag string          `json:"currentReleaseTag,omitempty"`
+	LastMaintenance   *MaintenanceRun `json:"lastMaintenance,omitempty"`
+	Data              *DataMarker     `json:"data,omitempty"`
 }
 
 // Schedules are the effective backup and maintenance schedules the platform chose.

@@ -50,20 +50,23 @@ func MissingKeys(data map[string][]byte, want []string) []string {
 	return missing
 }
 
-// waitSecretComplete waits until the claim's connection secret holds every key the kind promises.
-// "Ready" alone is not enough on the platform: the secret may still be partly filled.
-func (c *Client) waitSecretComplete(ctx context.Context, k Kind, claim *unstructured.Unstructured, opts WaitOptions, progress Progress) error {
+// waitSecretComplete waits until the claim's connection secret holds every key the kind promises
+// and returns its data (nil when the claim has no connection secret). "Ready" alone is not enough
+// on the platform: the secret may still be partly filled.
+func (c *Client) waitSecretComplete(ctx context.Context, k Kind, claim *unstructured.Unstructured, opts WaitOptions, progress Progress) (map[string][]byte, error) {
 	name, _, _ := unstructured.NestedString(claim.Object, "spec", "writeConnectionSecretToRef", "name")
 	if name == "" {
-		return nil
+		return nil, nil
 	}
 	ns := claim.GetNamespace()
 	c.markWritten(objectKey{secretsGVR, ns, name})
 	var missing []string
+	var data map[string][]byte
 	started := time.Now()
 	lastReport := started
 	err := wait.PollUntilContextCancel(ctx, 250*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		data, err := c.ConnectionSecret(ctx, ns, name, Exact)
+		var err error
+		data, err = c.ConnectionSecret(ctx, ns, name, Exact)
 		switch {
 		case IsNotFound(err):
 			missing = k.ConnectionSecretKeys
@@ -79,7 +82,10 @@ func (c *Client) waitSecretComplete(ctx context.Context, k Kind, claim *unstruct
 		return len(missing) == 0, nil
 	})
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("timed out after %s waiting for the connection secret %s/%s of %s %s: missing keys %v", time.Since(started).Round(time.Second), ns, name, k.Kind, claim.GetName(), missing)
+		return nil, fmt.Errorf("timed out after %s waiting for the connection secret %s/%s of %s %s: missing keys %v", time.Since(started).Round(time.Second), ns, name, k.Kind, claim.GetName(), missing)
 	}
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }

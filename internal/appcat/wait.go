@@ -38,9 +38,10 @@ var ErrPlatformFailure = errors.New("the platform reports a failure")
 
 // WaitReady waits, watching the claim, until the platform reports it Synced and Ready for the
 // given generation and its connection secret (if any) holds every key the kind promises. It
-// returns the ready claim as the platform has it. On timeout (ctx's deadline) the error names the
-// claim and the platform's last reason and message.
-func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, generation int64, opts WaitOptions, progress Progress) (*unstructured.Unstructured, error) {
+// returns the ready claim and its connection secret's data (nil without one) as the platform has
+// them. On timeout (ctx's deadline) the error names the claim and the platform's last reason and
+// message.
+func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, generation int64, opts WaitOptions, progress Progress) (*unstructured.Unstructured, map[string][]byte, error) {
 	opts = opts.withDefaults()
 	w := &waiter{client: c, kind: k, namespace: namespace, name: name, progress: progress, goal: "to become ready", opts: opts}
 	var failingSince time.Time
@@ -68,13 +69,14 @@ func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ready := w.last().object
-	if err := c.waitSecretComplete(ctx, k, ready, opts, progress); err != nil {
-		return nil, err
+	secret, err := c.waitSecretComplete(ctx, k, ready, opts, progress)
+	if err != nil {
+		return nil, nil, err
 	}
-	return ready, nil
+	return ready, secret, nil
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {

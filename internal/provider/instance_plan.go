@@ -22,6 +22,11 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "destroy")
 		return
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changes: nothing to check. Most resources of a large configuration take this
+		// path on every plan, so it stays cheap.
+		return
+	}
 	var plan M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -147,7 +147,7 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 	}
 
 	tflog.Info(ctx, fmt.Sprintf("waiting for %s %s to become ready", d.api.Kind, id), map[string]any{"generation": applied.Metadata.Generation})
-	ready, err := client.WaitReady(ctx, d.api, claim.Metadata.Namespace, claim.Metadata.Name, applied.Metadata.Generation, appcat.WaitOptions{}, progressLogger(ctx))
+	ready, secret, err := client.WaitReady(ctx, d.api, claim.Metadata.Namespace, claim.Metadata.Name, applied.Metadata.Generation, appcat.WaitOptions{}, progressLogger(ctx))
 	if err != nil {
 		diags.AddError(fmt.Sprintf("%s instance %s did not become ready", d.displayName, id), err.Error()+
 			"\n\nThe instance exists on the platform and is tracked in the state; the next apply checks it again.")
@@ -156,11 +156,6 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 	readyClaim, err := appcat.FromUnstructured[P](ready)
 	if err != nil {
 		diags.AddError("Could not decode the ready claim", err.Error())
-		return
-	}
-	secret, err := r.readSecret(ctx, client, readyClaim, appcat.Exact)
-	if err != nil {
-		diags.AddError(fmt.Sprintf("Could not read the connection secret of %s", id), err.Error())
 		return
 	}
 	diags.Append(r.flatten(ctx, readyClaim, secret, plan, false)...)

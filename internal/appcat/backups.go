@@ -1,0 +1,200 @@
+package appcat
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// Backups are read-only objects of group api.appcat.vshn.io/v1 in the claim's namespace, one per
+// backup the platform has taken of an instance: VSHNPostgresBackup (StackGres/CloudNativePG
+// backups) and VSHNRedisBackup / VSHNMariaDBBackup (K8up snapshots). Every backup is labelled
+// with the claim it belongs to.
+
+// BackupGroupVersion is the API group and version of the backup kinds.
+var BackupGroupVersion = schema.GroupVersion{Group: "api.appcat.vshn.io", Version: "v1"}
+
+// Labels on every backup naming the claim it belongs to.
+const (
+	LabelClaimName = "appcat.vshn.io/claim-name"
+	LabelClaimKind = "appcat.vshn.io/claim-kind"
+)
+
+// BackupKind is the backup kind of a service kind.
+type BackupKind struct {
+	Kind     string
+	Resource string
+}
+
+// GVR is the backup kind's group/version/resource.
+func (b BackupKind) GVR() schema.GroupVersionResource {
+	return BackupGroupVersion.WithResource(b.Resource)
+}
+
+// backupKinds maps a claim kind to its backup kind.
+var backupKinds = map[string]BackupKind{
+	PostgreSQL.Kind: {Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups"},
+	Redis.Kind:      {Kind: "VSHNRedisBackup", Resource: "vshnredisbackups"},
+	MariaDB.Kind:    {Kind: "VSHNMariaDBBackup", Resource: "vshnmariadbbackups"},
+}
+
+// BackupKindOf returns the backup kind of a service kind; false when the kind has no backups.
+func BackupKindOf(k Kind) (BackupKind, bool) {
+	b, ok := backupKinds[k.Kind]
+	return b, ok
+}
+
+// PostgresBackup is a VSHNPostgresBackup.
+type PostgresBackup struct {
+	Metadata BackupMeta           `json:"metadata"`
+	Status   PostgresBackupStatus `json:"status"`
+}
+
+// BackupMeta is the part of a backup's metadata the provider reads.
+type BackupMeta struct {
+	Name              string            `json:"name"`
+	Namespace         string            `json:"namespace"`
+	Labels            map[string]string `json:"labels,omitempty"`
+	CreationTimestamp string            `json:"creationTimestamp,omitempty"`
+}
+
+// PostgresBackupStatus is the status of a VSHNPostgresBackup.
+type PostgresBackupStatus struct {
+	// DatabaseInstance is the claim's name.
+	DatabaseInstance  string         `json:"databaseInstance,omitempty"`
+	Process           *BackupProcess `json:"process,omitempty"`
+	BackupInformation map[string]any `json:"backupInformation,omitempty"`
+	DataChecksum      string         `json:"dataChecksum,omitempty"` // extension
+}
+
+// BackupProcess is status.process of a VSHNPostgresBackup.
+type BackupProcess struct {
+	Status string        `json:"status,omitempty"`
+	JobPod string        `json:"jobPod,omitempty"`
+	Timing *BackupTiming `json:"timing,omitempty"`
+}
+
+// BackupTiming is when a backup ran.
+type BackupTiming struct {
+	Start  string `json:"start,omitempty"`
+	End    string `json:"end,omitempty"`
+	Stored string `json:"stored,omitempty"`
+}
+
+// SnapshotBackup is a VSHNRedisBackup or VSHNMariaDBBackup: a K8up snapshot.
+type SnapshotBackup struct {
+	Metadata BackupMeta           `json:"metadata"`
+	Status   SnapshotBackupStatus `json:"status"`
+}
+
+// SnapshotBackupStatus is the status of a snapshot backup.
+type SnapshotBackupStatus struct {
+	// ID is the snapshot's id; Date when it was taken; Instance the claim's name.
+	ID           string `json:"id,omitempty"`
+	Date         string `json:"date,omitempty"`
+	Instance     string `json:"instance,omitempty"`
+	DataChecksum string `json:"dataChecksum,omitempty"` // extension
+}
+
+// BackupInfo is one backup of an instance, whatever its kind, as the provider shows it.
+type BackupInfo struct {
+	Name string
+	// Time is when the backup was taken (its end where known).
+	Time time.Time
+	// Status is the backup's state: the process status of a PostgreSQL backup ("Completed",
+	// "Running", "Failed"); a snapshot that exists is "Completed".
+	Status string
+	// DataChecksum is the platform's checksum of the data the backup holds ("" where absent).
+	DataChecksum string
+}
+
+// ListBackups lists the backups of one instance, newest first.
+func (c *Client) ListBackups(ctx context.Context, k Kind, namespace, claimName string) ([]BackupInfo, error) {
+	bk, ok := BackupKindOf(k)
+	if !ok {
+		return nil, fmt.Errorf("%s has no backups", k.Kind)
+	}
+	selector := labels.SelectorFromSet(labels.Set{LabelClaimName: claimName}).String()
+	list, err := c.dynamic.Resource(bk.GVR()).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return nil, fmt.Errorf("listing %s of %s %s/%s: %w", bk.Resource, k.Kind, namespace, claimName, err)
+	}
+	out := make([]BackupInfo, 0, len(list.Items))
+	for i := range list.Items {
+		b, err := backupFrom(k, &list.Items[i])
+		if err != nil {
+			return nil, err
+		}
+		if kind := list.Items[i].GetLabels()[LabelClaimKind]; kind != "" && kind != k.Kind {
+			continue
+		}
+		out = append(out, b)
+	}
+	SortBackups(out)
+	return out, nil
+}
+
+// SortBackups orders backups newest first; backups of the same time by name.
+func SortBackups(b []BackupInfo) {
+	sort.SliceStable(b, func(i, j int) bool {
+		if !b[i].Time.Equal(b[j].Time) {
+			return b[i].Time.After(b[j].Time)
+		}
+		return b[i].Name > b[j].Name
+	})
+}
+
+func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
+	raw, err := json.Marshal(u.Object)
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	created := parseTime(u.GetCreationTimestamp().Format(time.RFC3339))
+	if k.Kind == PostgreSQL.Kind {
+		var pb PostgresBackup
+		if err := json.Unmarshal(raw, &pb); err != nil {
+			return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+		}
+		b := BackupInfo{Name: pb.Metadata.Name, Time: created, DataChecksum: pb.Status.DataChecksum}
+		if p := pb.Status.Process; p != nil {
+			b.Status = p.Status
+			if t := p.Timing; t != nil {
+				for _, s := range []string{t.End, t.Stored, t.Start} {
+					if ts := parseTime(s); !ts.IsZero() {
+						b.Time = ts
+						break
+					}
+				}
+			}
+		}
+		return b, nil
+	}
+	var sb SnapshotBackup
+	if err := json.Unmarshal(raw, &sb); err != nil {
+		return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+	}
+	b := BackupInfo{Name: sb.Metadata.Name, Time: created, Status: "Completed", DataChecksum: sb.Status.DataChecksum}
+	if ts := parseTime(sb.Status.Date); !ts.IsZero() {
+		b.Time = ts
+	}
+	return b, nil
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}

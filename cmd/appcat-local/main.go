@@ -5,6 +5,7 @@
 //	appcat-local down    [--state-dir DIR] [--purge]
 //	appcat-local status  [--state-dir DIR]
 //	appcat-local env     [--state-dir DIR] [--token]
+//	appcat-local build
 //
 // The state dir defaults to .appcat-local in the repository root.
 package main
@@ -32,6 +33,7 @@ Usage:
   appcat-local down    stop it (--purge also removes the state dir)
   appcat-local status  show what runs
   appcat-local env     print the environment a terraform run needs (--token: host/token/CA instead)
+  appcat-local build   build etcd and kube-apiserver if their pinned versions changed (up does it too)
 
 Run "appcat-local <command> -h" for the flags of a command.
 `
@@ -42,7 +44,7 @@ func main() {
 		os.Exit(2)
 	}
 	cmds := map[string]func([]string) error{
-		"up": up, "down": down, "status": status, "env": env, "controller": controller,
+		"up": up, "down": down, "status": status, "env": env, "build": build, "controller": controller,
 	}
 	run, ok := cmds[os.Args[1]]
 	if !ok {
@@ -81,6 +83,29 @@ func stateDir(flagValue string) (string, error) {
 		return filepath.Join(root, ".appcat-local"), nil
 	}
 	return filepath.Join(wd, ".appcat-local"), nil
+}
+
+// build builds the control plane binaries, so that CI can build them in a step of its own.
+func build(args []string) error {
+	fs := flag.NewFlagSet("appcat-local build", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	root, err := localplatform.FindRepoRoot(wd)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	dir, err := localplatform.EnsureBinaries(context.Background(), root, os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("etcd and kube-apiserver are in %s (%s)\n", dir, time.Since(started).Round(time.Second))
+	return nil
 }
 
 func up(args []string) error {

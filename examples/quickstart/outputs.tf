@@ -1,0 +1,22 @@
+output "host" {
+  description = "Host name of the PostgreSQL service."
+  value       = nonsensitive(appcat_postgresql.db.connection_details.host)
+}
+
+output "port" {
+  description = "Port of the PostgreSQL service."
+  value       = nonsensitive(appcat_postgresql.db.connection_details.port)
+}
+
+output "connection_secret_name" {
+  description = "Name of the Secret, in var.namespace, that the platform writes the connection details into."
+  value       = appcat_postgresql.db.connection_secret_name
+}
+
+# Sensitive: `terraform output` shows it as (sensitive value). Print it with
+#   terraform output -raw password
+output "password" {
+  description = "Password of the admin user."
+  value       = appcat_postgresql.db.connection_details.password
+  sensitive   = true
+}

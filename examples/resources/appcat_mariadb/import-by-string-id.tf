@@ -1,0 +1,4 @@
+import {
+  to = appcat_mariadb.db
+  id = "my-namespace/my-db"
+}

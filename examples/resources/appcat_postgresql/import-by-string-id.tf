@@ -1,0 +1,4 @@
+import {
+  to = appcat_postgresql.db
+  id = "my-namespace/my-db"
+}

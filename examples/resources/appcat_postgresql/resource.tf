@@ -1,0 +1,29 @@
+resource "appcat_postgresql" "db" {
+  name      = "orders-db"
+  namespace = "my-app"
+
+  version   = "17"
+  plan      = "standard-4"
+  disk      = "50Gi"
+  instances = 3 # highly available, with replication
+
+  replication_mode = "async"
+  service_level    = "guaranteed"
+
+  settings = {
+    max_connections = "200"
+    work_mem        = "16MB"
+  }
+
+  extensions = [
+    { name = "pg_stat_statements" },
+  ]
+
+  # The default: `terraform destroy` fails until this is set to false and applied.
+  deletion_protection = true
+
+  timeouts {
+    create = "30m"
+    update = "30m"
+  }
+}

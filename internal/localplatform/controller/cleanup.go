@@ -32,6 +32,12 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	if err := r.deleteOwnedSecrets(ctx, obj, ""); err != nil {
 		return ctrl.Result{}, err
 	}
+	if err := r.deleteAccessSecrets(ctx, obj); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.deleteBackups(ctx, obj); err != nil { // backups.go
+		return ctrl.Result{}, err
+	}
 	nsName, _, _ := unstructured.NestedString(obj.Object, "status", "instanceNamespace")
 	if nsName == "" {
 		if composite := specString(obj, "resourceRef", "name"); composite != "" {
@@ -72,10 +78,13 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 		return true, nil // not made for this claim: not ours to delete
 	}
 
-	// Empty it: the viewer binding is the only object the controller puts there.
+	// Empty it: the viewer binding and the data history are the objects the controller puts there.
 	rb := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: instanceViewerRoleBinding}}
 	if err := r.client.Delete(ctx, rb); err != nil && !apierrors.IsNotFound(err) {
 		return false, fmt.Errorf("deleting RoleBinding %s/%s: %w", name, instanceViewerRoleBinding, err)
+	}
+	if err := r.deleteDataHistory(ctx, name); err != nil { // data.go
+		return false, err
 	}
 
 	if ns.DeletionTimestamp == nil {

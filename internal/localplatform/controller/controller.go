@@ -90,7 +90,8 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 			// else is read from the API server: the narrow informers above do not hold all of
 			// it, and reads right after writes must see those writes.
 			Unstructured: true,
-			DisableFor:   []client.Object{&corev1.ConfigMap{}, &corev1.Secret{}, &corev1.Namespace{}, &rbacv1.RoleBinding{}},
+			DisableFor: append([]client.Object{&corev1.ConfigMap{}, &corev1.Secret{}, &corev1.Namespace{}, &rbacv1.RoleBinding{}},
+				backupObjects()...), // backups.go
 		}},
 		// The launcher may start the controller more than once in one process (tests).
 		Controller:              config.Controller{SkipNameValidation: ptr.To(true)},

@@ -13,8 +13,12 @@
 //     currentVersion/previousVersion, observedGeneration and the conditions Synced and Ready.
 //     Ready turns True a provisioning delay after the controller first saw a generation
 //     (ConfigMap appcat-system/platform-config, overridable per claim by an annotation);
-//   - on deletion it removes the secret and the instance namespace itself, because this
-//     control plane runs neither the garbage collector nor the namespace controller.
+//   - day-2 operations (operations.go): backups on the effective schedule with retention
+//     (api.appcat.vshn.io backup kinds), restore into a new claim, maintenance runs and release
+//     tags, all in the claim's platform time (clock-speed annotation), with a data marker in
+//     status.data so that backups and restores can be verified;
+//   - on deletion it removes the secret, the backups and the instance namespace itself, because
+//     this control plane runs neither the garbage collector nor the namespace controller.
 //
 // The failNamePattern of the platform config makes matching claims fail, for tests of error
 // handling. See ../README.md for the contract with the launcher and the manifests.

@@ -123,6 +123,10 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	if err != nil {
 		return ctrl.Result{}, userError{msg: err.Error()}
 	}
+	ops, err := r.prepareOps(ctx, obj) // clock, restore: operations.go
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	composite, err := r.ensureEnvelope(ctx, obj)
 	if err != nil {
@@ -134,14 +138,16 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	// The instance (namespace, viewer binding) and the connection secret do not depend on
 	// each other: write them concurrently, which shortens the time to Ready. Both only read obj.
 	var (
-		wg               sync.WaitGroup
-		instErr, connErr error
-		published        bool
+		wg                          sync.WaitGroup
+		instErr, connErr, accessErr error
+		published                   bool
+		access                      *accessOutcome
 	)
 	wg.Go(func() { instErr = r.ensureInstance(ctx, obj, instanceNS, composite) })
 	wg.Go(func() { published, connErr = r.ensureConnection(ctx, obj, instanceNS) })
+	wg.Go(func() { access, accessErr = r.ensureAccess(ctx, obj, instanceNS) }) // access.go
 	wg.Wait()
-	if err := errors.Join(instErr, connErr); err != nil {
+	if err := errors.Join(instErr, connErr, accessErr); err != nil {
 		return ctrl.Result{}, err
 	}
 
@@ -150,14 +156,20 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 		wait = 0 // Ready for this generation already: stays so
 	}
 	status := r.desiredStatus(obj, instanceNS, wait <= 0)
+	setAccessStatus(status, access, r.now())
 	if published {
 		// As Crossplane records when it last wrote the connection details.
 		status["connectionDetails"] = map[string]any{"lastPublishedTime": r.now().UTC().Format(time.RFC3339)}
 	}
+	// Data marker, backups, maintenance: operations.go. next is the next scheduled event.
+	next, err := r.runOps(ctx, obj, ops, status, instanceNS, wait <= 0)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 	if err := r.writeStatus(ctx, obj, status); err != nil {
 		return ctrl.Result{}, err
 	}
-	if wait > 0 {
+	if wait = minWait(wait, next); wait > 0 {
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 	return ctrl.Result{}, nil

@@ -151,7 +151,7 @@ func (r *reconciler) deleteOwnedSecrets(ctx context.Context, obj *unstructured.U
 	}
 	for i := range list.Items {
 		s := &list.Items[i]
-		if s.Name == keep || !ownedBy(s, obj.GetUID()) {
+		if s.Name == keep || !ownedBy(s, obj.GetUID()) || isAccessSecret(s) { // user secrets: access.go
 			continue
 		}
 		if err := r.client.Delete(ctx, s); err != nil && !apierrors.IsNotFound(err) {

@@ -1,5 +1,6 @@
 // Package manifests holds the AppCat API of the local platform as Kubernetes manifests: the
-// namespace appcat-system, the claim CRDs (group vshn.appcat.vshn.io), the admission rules
+// namespace appcat-system, the claim CRDs (group vshn.appcat.vshn.io), the backup CRDs (group
+// api.appcat.vshn.io, read-only for users), the admission rules
 // (CRD x-kubernetes-validations plus ValidatingAdmissionPolicies) and the users' ClusterRoles.
 //
 // The YAML files are the source of truth; Objects decodes them in install order.
@@ -21,13 +22,14 @@ import (
 //go:embed *.yaml
 var files embed.FS
 
-// Files lists the embedded manifest files in install order: the namespace first, then the CRDs,
-// then the admission policies and their bindings, then the ClusterRoles.
+// Files lists the embedded manifest files in install order: the namespace first, then the CRDs
+// (claims, then backups), then the admission policies and their bindings, then the ClusterRoles.
 var Files = []string{
 	"namespace.yaml",
 	"crd-vshnpostgresqls.yaml",
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
+	"crd-backups.yaml",
 	"policies.yaml",
 	"rbac.yaml",
 }
@@ -37,6 +39,9 @@ const (
 	Group   = "vshn.appcat.vshn.io"
 	Version = "v1"
 )
+
+// APIGroup is the group of the backup kinds (and later the SLA reports), version v1.
+const APIGroup = "api.appcat.vshn.io"
 
 // Composition names (spec.compositionRef.name).
 const (

@@ -107,6 +107,9 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnpostgresqls.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredis.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
+		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
+		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
 		"ValidatingAdmissionPolicyBinding/appcat-deletion-protection",
 		"ClusterRole/appcat:customer",
@@ -134,7 +137,7 @@ func TestInstallOrder(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 3 || len(objs.policies) != 1 || len(objs.bindings) != 1 || len(objs.roles) != 2 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 6 || len(objs.policies) != 1 || len(objs.bindings) != 1 || len(objs.roles) != 2 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}
@@ -356,6 +359,20 @@ func TestCRDSchemas(t *testing.T) {
 			}
 			if s := prop(t, root, "status.namespaceConditions[].observedGeneration"); s.Type != "integer" {
 				t.Errorf("status.namespaceConditions[].observedGeneration: type %q", s.Type)
+			}
+			// extensions of the local platform (README: backup, restore and maintenance)
+			for p, typ := range map[string]string{
+				"status.currentReleaseTag": "string", "status.data.checksum": "string", "status.data.writes": "integer",
+				"status.data.updatedAt": "string", "status.lastMaintenance.startedAt": "string",
+				"status.lastMaintenance.completedAt": "string", "status.lastMaintenance.success": "boolean",
+				"status.lastMaintenance.message": "string", "status.lastMaintenance.backupName": "string",
+				"status.localPlatform.clock.speed": "number", "status.localPlatform.clock.wallTime": "string",
+				"status.localPlatform.clock.platformTime": "string", "status.localPlatform.backupsFrom": "string",
+				"status.localPlatform.maintenanceFrom": "string",
+			} {
+				if s := prop(t, root, p); s.Type != typ {
+					t.Errorf("%s: type %q, want %q", p, s.Type, typ)
+				}
 			}
 
 			// Patterns are whole: they compile and accept/refuse as the platform does.

@@ -616,6 +616,8 @@ func TestUserRoles(t *testing.T) {
 		checks = append(checks,
 			check{e.ns, "api.appcat.vshn.io", res, "", "list", true},
 			check{e.ns, "api.appcat.vshn.io", res, "", "get", true},
+			check{e.ns, "api.appcat.vshn.io", res, "", "watch", true},
+			check{"", "api.appcat.vshn.io", res, "", "list", false},
 			check{e.ns, "api.appcat.vshn.io", res, "", "create", false},
 			check{e.ns, "api.appcat.vshn.io", res, "", "delete", false})
 	}

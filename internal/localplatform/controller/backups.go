@@ -1,0 +1,269 @@
+package controller
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/robfig/cron/v3"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Backups (README: "Extensions for backup, restore and maintenance"). While
+// spec.parameters.backup.enabled is not false, the controller takes a backup on each slot of the
+// claim's effective schedule (status.schedules.backup, a 5-field cron evaluated in UTC platform
+// time) and writes it as a backup object of group api.appcat.vshn.io in the claim's namespace:
+// labelled appcat.vshn.io/claim-name and appcat.vshn.io/claim-kind, owned by the claim, with the
+// status the kind has in AppCat plus status.dataChecksum (the claim's status.data.checksum at
+// that moment). Then it prunes by retention (retention.go). Backups are only taken once the
+// claim has been provisioned, a missed slot is made up for once (not once per missed slot), and
+// a changed schedule counts from the change. All backups go with the claim.
+
+const (
+	backupGroup   = "api.appcat.vshn.io"
+	backupVersion = "v1"
+
+	backupPurposeScheduled   = ""
+	backupPurposeMaintenance = "maintenance"
+)
+
+// backupSpec is what differs between the kinds' backups.
+type backupSpec struct {
+	Kind string // backup kind in api.appcat.vshn.io/v1
+	// defaultRetention applies when the claim has no spec.parameters.backup.retention.
+	defaultRetention keepPolicy
+	// status builds the kind's status of a backup taken at platform time at.
+	status func(obj *unstructured.Unstructured, claimStatus map[string]any, name, id string, at time.Time) map[string]any
+	// snapshotIDs: the name is the first 8 characters of a snapshot id (k8up/restic), not a
+	// timestamped name (PostgreSQL).
+	snapshotIDs bool
+}
+
+var backupKinds = map[string]backupSpec{
+	"VSHNPostgreSQL": {Kind: "VSHNPostgresBackup", defaultRetention: keepPolicy{Last: 6}, status: postgresBackupStatus},
+	"VSHNRedis":      {Kind: "VSHNRedisBackup", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
+	"VSHNMariaDB":    {Kind: "VSHNMariaDBBackup", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
+}
+
+func backupGVK(k *kind) schema.GroupVersionKind {
+	return schema.GroupVersionKind{Group: backupGroup, Version: backupVersion, Kind: backupKinds[k.Kind].Kind}
+}
+
+// backupObjects are empty objects of every backup kind. The controller reads backups straight
+// from the API server (see Run): right after it wrote one, a cache might not show it yet.
+func backupObjects() []client.Object {
+	var out []client.Object
+	for _, k := range kinds {
+		if _, ok := backupKinds[k.Kind]; !ok {
+			continue
+		}
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(backupGVK(k))
+		out = append(out, u)
+	}
+	return out
+}
+
+func postgresBackupStatus(obj *unstructured.Unstructured, claimStatus map[string]any, name, _ string, at time.Time) map[string]any {
+	stamp := platformStamp(at)
+	version, _ := claimStatus["currentReleaseTag"].(string)
+	if version == "" {
+		version, _ = claimStatus["currentVersion"].(string)
+	}
+	return map[string]any{
+		"databaseInstance": obj.GetName(),
+		"process": map[string]any{
+			"status": "Completed",
+			"jobPod": name + "-backup",
+			"timing": map[string]any{"start": stamp, "end": stamp},
+		},
+		"backupInformation": map[string]any{"sourcePod": obj.GetName() + "-1", "postgresVersion": version},
+	}
+}
+
+func snapshotBackupStatus(obj *unstructured.Unstructured, _ map[string]any, _, id string, at time.Time) map[string]any {
+	return map[string]any{"id": id, "date": platformStamp(at), "instance": obj.GetName()}
+}
+
+// backupNameFor names the backup of a schedule slot (or maintenance window) deterministically,
+// so that a reconcile repeated after a failed status write finds the backup it already took.
+// It returns the object name and the snapshot id (empty for PostgreSQL).
+func backupNameFor(k *kind, obj *unstructured.Unstructured, slot time.Time, purpose string) (name, id string) {
+	stamp := slot.UTC().Format("20060102-150405")
+	if backupKinds[k.Kind].snapshotIDs {
+		id = sha256Hex(string(obj.GetUID()) + "/" + purpose + "/" + stamp)
+		return id[:8], id
+	}
+	if purpose != "" {
+		return obj.GetName() + "-" + purpose + "-" + stamp, ""
+	}
+	return obj.GetName() + "-" + stamp, ""
+}
+
+// backupTime is when a backup was taken (platform time), from its status.
+func backupTime(u *unstructured.Unstructured) time.Time {
+	for _, path := range [][]string{{"status", "process", "timing", "end"}, {"status", "date"}} {
+		if s, _, _ := unstructured.NestedString(u.Object, path...); s != "" {
+			if t, err := time.Parse(time.RFC3339, s); err == nil {
+				return t
+			}
+		}
+	}
+	return u.GetCreationTimestamp().Time
+}
+
+// takeBackup writes a completed backup of the claim's current data, taken at platform time at,
+// for the given slot and purpose, and returns its name.
+func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, slot, at time.Time, purpose string) (string, error) {
+	spec := backupKinds[r.kind.Kind]
+	name, id := backupNameFor(r.kind, obj, slot, purpose)
+	want := spec.status(obj, status, name, id, at)
+	d, _ := readData(status)
+	want["dataChecksum"] = d.Checksum
+
+	b := &unstructured.Unstructured{}
+	b.SetGroupVersionKind(backupGVK(r.kind))
+	b.SetNamespace(obj.GetNamespace())
+	b.SetName(name)
+	b.SetLabels(claimLabels(r.kind, obj))
+	b.SetOwnerReferences([]metav1.OwnerReference{ownerRef(obj)})
+	err := r.client.Create(ctx, b)
+	if apierrors.IsAlreadyExists(err) {
+		// Taken by an earlier pass whose claim status write did not happen.
+		if err := r.client.Get(ctx, client.ObjectKeyFromObject(b), b); err != nil {
+			return "", fmt.Errorf("reading %s %s: %w", spec.Kind, name, err)
+		}
+		if c, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum"); c != "" {
+			return name, nil
+		}
+	} else if err != nil {
+		return "", fmt.Errorf("creating %s %s: %w", spec.Kind, name, err)
+	}
+	// The status subresource ignores status on create: a second write completes the backup.
+	b.Object["status"] = want
+	if err := r.client.Status().Update(ctx, b); err != nil {
+		return "", fmt.Errorf("writing status of %s %s: %w", spec.Kind, name, err)
+	}
+	logr.FromContextOrDiscard(ctx).V(1).Info("backup taken", "backup", name, "purpose", cmp.Or(purpose, "schedule"), "dataChecksum", d.Checksum)
+	return name, nil
+}
+
+// listBackups returns the claim's backups, newest first.
+func (r *reconciler) listBackups(ctx context.Context, obj *unstructured.Unstructured) ([]unstructured.Unstructured, error) {
+	list := &unstructured.UnstructuredList{}
+	gvk := backupGVK(r.kind)
+	list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+	if err := r.client.List(ctx, list, client.InNamespace(obj.GetNamespace()), client.MatchingLabels(claimLabels(r.kind, obj))); err != nil {
+		return nil, fmt.Errorf("listing %s: %w", gvk.Kind, err)
+	}
+	items := slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool { return !ownedBy(&u, obj.GetUID()) })
+	slices.SortStableFunc(items, func(a, b unstructured.Unstructured) int {
+		if c := backupTime(&b).Compare(backupTime(&a)); c != 0 {
+			return c
+		}
+		if c := b.GetCreationTimestamp().Compare(a.GetCreationTimestamp().Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.GetName(), a.GetName())
+	})
+	return items, nil
+}
+
+// pruneBackups deletes the backups the claim's retention does not keep.
+func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstructured) error {
+	policy := retentionPolicy(obj, backupKinds[r.kind.Kind].defaultRetention)
+	if policy.keepsAll() {
+		return nil
+	}
+	items, err := r.listBackups(ctx, obj)
+	if err != nil {
+		return err
+	}
+	times := make([]time.Time, len(items))
+	for i := range items {
+		times[i] = backupTime(&items[i])
+	}
+	for i, keep := range policy.kept(times) {
+		if keep {
+			continue
+		}
+		if err := r.client.Delete(ctx, &items[i]); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("pruning %s %s: %w", items[i].GetKind(), items[i].GetName(), err)
+		}
+		logr.FromContextOrDiscard(ctx).V(1).Info("backup pruned", "backup", items[i].GetName())
+	}
+	return nil
+}
+
+// deleteBackups deletes all backups of the claim (when the claim goes).
+func (r *reconciler) deleteBackups(ctx context.Context, obj *unstructured.Unstructured) error {
+	if _, ok := backupKinds[r.kind.Kind]; !ok {
+		return nil
+	}
+	items, err := r.listBackups(ctx, obj)
+	if meta.IsNoMatchError(err) {
+		return nil // the API has no backup kinds: there are none to delete
+	}
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if err := r.client.Delete(ctx, &items[i]); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("deleting %s %s: %w", items[i].GetKind(), items[i].GetName(), err)
+		}
+	}
+	return nil
+}
+
+// evalSchedule tells whether a slot of sched lies in (from, now] and when the next slot after
+// that evaluation comes (zero: never).
+func evalSchedule(sched cron.Schedule, from, now time.Time) (due bool, slot, next time.Time) {
+	slot = sched.Next(from)
+	if slot.IsZero() {
+		return false, slot, slot
+	}
+	if now.Before(slot) {
+		return false, slot, slot
+	}
+	return true, slot, sched.Next(now)
+}
+
+// runBackupSchedule takes the backup that is due, if any, and returns when the next one is
+// (platform time; zero: none). It keeps its reference time in status.localPlatform.backupsFrom.
+func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, now time.Time) (time.Time, error) {
+	lp := localPlatformStatus(status)
+	if !boolParam(obj, true, "backup", "enabled") {
+		delete(lp, keyBackupsFrom) // enabled again, it counts from then
+		return time.Time{}, nil
+	}
+	expr, _, _ := unstructured.NestedString(status, "schedules", "backup")
+	sched, err := cron.ParseStandard(expr)
+	if err != nil {
+		return time.Time{}, userError{msg: fmt.Sprintf("cannot schedule backups: backup schedule %q: %v", expr, err)}
+	}
+	from, ok := platformTimeAt(lp, keyBackupsFrom)
+	if old, _, _ := unstructured.NestedString(obj.Object, "status", "schedules", "backup"); !ok || (old != "" && old != expr) {
+		from = now.Truncate(time.Second) // as it reads back
+		lp[keyBackupsFrom] = platformStamp(from)
+	}
+	due, slot, next := evalSchedule(sched, from, now)
+	if !due {
+		return next, nil
+	}
+	if _, err := r.takeBackup(ctx, obj, status, slot, now, backupPurposeScheduled); err != nil {
+		return time.Time{}, err
+	}
+	lp[keyBackupsFrom] = platformStamp(now)
+	if err := r.pruneBackups(ctx, obj); err != nil {
+		return time.Time{}, err
+	}
+	return next, nil
+}

@@ -1,0 +1,168 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/robfig/cron/v3"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Maintenance (README: "Extensions for backup, restore and maintenance"). A run starts at the
+// claim's effective weekly window (status.schedules.maintenance dayOfWeek and timeOfDay, UTC
+// platform time) once the claim is Ready, at most once per window:
+//
+//  1. a backup (as AppCat takes one first), unless backups are disabled;
+//  2. the AppCat release step (skipped with disableAppcatRelease; nothing to observe locally);
+//  3. the newest patch of the running version: status.currentReleaseTag moves to it (the
+//     version, e.g. PostgreSQL's major in status.currentVersion, stays). The local platform's
+//     release catalog has one newer patch for every run: <version>.<n> becomes <version>.<n+1>;
+//     with maintenance.pinImageTag the run moves to that tag instead;
+//  4. status.lastMaintenance {startedAt, completedAt, success, message, backupName} records it.
+//
+// status.currentReleaseTag starts at <version>.0 (or the pinned tag) when the claim is first
+// Ready and again after a version change. A window missed (the controller was down, the claim
+// was not Ready) is made up for once; a changed window counts from the change.
+
+var weekdays = map[string]int{"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
+
+var secondsParser = cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// maintenanceSchedule is the weekly window as a schedule.
+func maintenanceSchedule(dayOfWeek, timeOfDay string) (cron.Schedule, error) {
+	day, ok := weekdays[strings.ToLower(dayOfWeek)]
+	if !ok {
+		return nil, fmt.Errorf("maintenance dayOfWeek %q is not a day of the week", dayOfWeek)
+	}
+	t, err := time.Parse("15:04:05", timeOfDay)
+	if err != nil {
+		return nil, fmt.Errorf("maintenance timeOfDay %q is not hh:mm:ss", timeOfDay)
+	}
+	return secondsParser.Parse(fmt.Sprintf("%d %d %d * * %d", t.Second(), t.Minute(), t.Hour(), day))
+}
+
+// pinnedTag is the pinImageTag that applies to version, or "".
+func pinnedTag(version, pin string) string {
+	if pin != "" && (pin == version || strings.HasPrefix(pin, version+".") || strings.HasPrefix(pin, version+"-")) {
+		return pin
+	}
+	return ""
+}
+
+// initialReleaseTag is the release tag a claim runs when provisioned with version.
+func initialReleaseTag(version, pin string) string {
+	if p := pinnedTag(version, pin); p != "" {
+		return p
+	}
+	return version + ".0"
+}
+
+// nextReleaseTag is the release tag a maintenance run moves to from current.
+func nextReleaseTag(version, current, pin string) string {
+	if p := pinnedTag(version, pin); p != "" {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(current, version+"."); ok {
+		if n, err := strconv.Atoi(rest); err == nil && n >= 0 {
+			return fmt.Sprintf("%s.%d", version, n+1)
+		}
+	}
+	return version + ".1"
+}
+
+// ensureReleaseTag sets status.currentReleaseTag for the version in status.currentVersion when it
+// does not belong to that version (first Ready, version changed).
+func ensureReleaseTag(obj *unstructured.Unstructured, status map[string]any) {
+	version, _ := status["currentVersion"].(string)
+	if version == "" {
+		return
+	}
+	cur, _ := status["currentReleaseTag"].(string)
+	if cur != "" && (strings.HasPrefix(cur, version+".") || cur == pinnedTag(version, pinParam(obj))) {
+		return
+	}
+	status["currentReleaseTag"] = initialReleaseTag(version, pinParam(obj))
+}
+
+func pinParam(obj *unstructured.Unstructured) string {
+	return stringParam(obj, "", "maintenance", "pinImageTag")
+}
+
+// runMaintenance runs the maintenance that is due, if the claim is Ready, and returns when the
+// next window starts (platform time; zero: none, or due but waiting for Ready). clock gives the
+// platform time as the run proceeds.
+func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, clock platformClock, now time.Time, ready bool) (time.Time, error) {
+	day, _, _ := unstructured.NestedString(status, "schedules", "maintenance", "dayOfWeek")
+	tod, _, _ := unstructured.NestedString(status, "schedules", "maintenance", "timeOfDay")
+	sched, err := maintenanceSchedule(day, tod)
+	if err != nil {
+		return time.Time{}, userError{msg: "cannot schedule maintenance: " + err.Error()}
+	}
+	lp := localPlatformStatus(status)
+	from, ok := platformTimeAt(lp, keyMaintenanceFrom)
+	oldDay, _, _ := unstructured.NestedString(obj.Object, "status", "schedules", "maintenance", "dayOfWeek")
+	oldTod, _, _ := unstructured.NestedString(obj.Object, "status", "schedules", "maintenance", "timeOfDay")
+	if !ok || (oldDay != "" && (oldDay != day || oldTod != tod)) {
+		from = now.Truncate(time.Second)
+		lp[keyMaintenanceFrom] = platformStamp(from)
+	}
+	due, slot, next := evalSchedule(sched, from, now)
+	if !due {
+		return next, nil
+	}
+	if !ready {
+		return time.Time{}, nil // runs once the claim is Ready again
+	}
+
+	started := now
+	var steps []string
+	backupName := ""
+	if boolParam(obj, true, "backup", "enabled") {
+		name, err := r.takeBackup(ctx, obj, status, slot, started, backupPurposeMaintenance)
+		if err != nil {
+			return time.Time{}, err
+		}
+		if err := r.pruneBackups(ctx, obj); err != nil {
+			return time.Time{}, err
+		}
+		backupName = name
+		steps = append(steps, "backup "+name+" taken")
+	} else {
+		steps = append(steps, "no backup taken (backups are disabled)")
+	}
+	if boolParam(obj, false, "maintenance", "disableAppcatRelease") {
+		steps = append(steps, "AppCat release update skipped (disableAppcatRelease)")
+	} else {
+		steps = append(steps, "AppCat release up to date")
+	}
+	version, _ := status["currentVersion"].(string)
+	from0, _ := status["currentReleaseTag"].(string)
+	to := nextReleaseTag(version, from0, pinParam(obj))
+	if to == from0 {
+		steps = append(steps, "release "+to+" is current")
+	} else {
+		steps = append(steps, fmt.Sprintf("updated from release %s to %s", from0, to))
+	}
+	status["currentReleaseTag"] = to
+	completed := clock.at(r.now())
+	if completed.Before(started) {
+		completed = started
+	}
+	last := map[string]any{
+		"startedAt":   platformStamp(started),
+		"completedAt": platformStamp(completed),
+		"success":     true,
+		"message":     strings.Join(steps, "; "),
+	}
+	if backupName != "" {
+		last["backupName"] = backupName
+	}
+	status["lastMaintenance"] = last
+	lp[keyMaintenanceFrom] = platformStamp(now)
+	logr.FromContextOrDiscard(ctx).Info("maintenance run", "releaseTag", to, "backup", backupName)
+	return sched.Next(now), nil
+}

@@ -379,13 +379,21 @@ func TestAccessInvalidEntries(t *testing.T) {
 	}{
 		{"UppercaseAndUnderscore", func(string) []map[string]any { return []map[string]any{accessEntry("Bad_User", "", nil, "")} },
 			[]string{`access[0].user "Bad_User"`, "lowercase"}},
-		{"StartsWithDigit", func(string) []map[string]any { return []map[string]any{accessEntry("ok", "", nil, ""), accessEntry("1app", "", nil, "")} },
+		{"StartsWithDigit", func(string) []map[string]any {
+			return []map[string]any{accessEntry("ok", "", nil, ""), accessEntry("1app", "", nil, "")}
+		},
 			[]string{`access[1].user "1app"`}},
-		{"TooLong", func(string) []map[string]any { return []map[string]any{accessEntry(strings.Repeat("a", 64), "", nil, "")} },
+		{"TooLong", func(string) []map[string]any {
+			return []map[string]any{accessEntry(strings.Repeat("a", 64), "", nil, "")}
+		},
 			[]string{"64 characters long, at most 63"}},
-		{"DuplicateUser", func(string) []map[string]any { return []map[string]any{accessEntry("app", "", nil, ""), accessEntry("app", "other", nil, "")} },
+		{"DuplicateUser", func(string) []map[string]any {
+			return []map[string]any{accessEntry("app", "", nil, ""), accessEntry("app", "other", nil, "")}
+		},
 			[]string{`"app" is listed more than once`}},
-		{"SecretOfTheInstance", func(claim string) []map[string]any { return []map[string]any{accessEntry("app", "", nil, claim+"-conn")} },
+		{"SecretOfTheInstance", func(claim string) []map[string]any {
+			return []map[string]any{accessEntry("app", "", nil, claim+"-conn")}
+		},
 			[]string{"is the instance's own connection secret"}},
 		{"LowercasePrivilege", func(string) []map[string]any { return []map[string]any{accessEntry("app", "", []string{"select"}, "")} },
 			[]string{`"select" is not a privilege`}},

@@ -1,0 +1,164 @@
+package provider
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// The provider block's schema: the connection attributes of the hashicorp/kubernetes provider,
+// each with its environment variable, plus namespace, qps and burst.
+
+func pcEnvNote(env string) string {
+	return fmt.Sprintf(" Can be sourced from the `%s` environment variable.", env)
+}
+
+// providerConfigAttributes returns the connection attributes of the provider
+// schema. They mirror the hashicorp/kubernetes provider's, plus namespace, qps
+// and burst.
+func providerConfigAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"config_path": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Path to a kubeconfig file. `~` is expanded to the home directory. " +
+				"The file must exist. Conflicts with `config_paths`." + pcEnvNote(pcEnvConfigPath) +
+				" When no kubeconfig path and no `host` is configured at all, the files listed in `" + pcEnvKubeconfig +
+				"` are used (as `kubectl` does; missing files are skipped). `~/.kube/config` is never read implicitly.",
+			Validators: []validator.String{
+				stringvalidator.ConflictsWith(path.MatchRoot("config_paths")),
+			},
+		},
+		"config_paths": schema.ListAttribute{
+			ElementType: types.StringType,
+			Optional:    true,
+			MarkdownDescription: "List of kubeconfig files, merged as `kubectl` merges `KUBECONFIG` " +
+				"(the first file to set a value wins). Every listed file must exist." +
+				pcEnvNote(pcEnvConfigPaths) + " The variable holds a list separated by the OS path-list separator (`:` on Unix, `;` on Windows).",
+		},
+		"config_context": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Context of the kubeconfig to use instead of its `current-context`." + pcEnvNote(pcEnvConfigContext),
+		},
+		"config_context_auth_info": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Kubeconfig user to use instead of the one of the selected context " +
+				"(`kubectl --user`)." + pcEnvNote(pcEnvConfigContextAuth),
+		},
+		"config_context_cluster": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Kubeconfig cluster to use instead of the one of the selected context " +
+				"(`kubectl --cluster`)." + pcEnvNote(pcEnvConfigContextCluster),
+		},
+		"host": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "URL of the Kubernetes API server of the AppCat platform, e.g. `https://api.example.com:6443`. " +
+				"`https://` is assumed when no scheme is given. Overrides the server of the kubeconfig." + pcEnvNote(pcEnvHost),
+		},
+		"username": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Username for HTTP basic authentication. Overrides the kubeconfig." + pcEnvNote(pcEnvUsername),
+		},
+		"password": schema.StringAttribute{
+			Optional:            true,
+			Sensitive:           true,
+			MarkdownDescription: "Password for HTTP basic authentication. Overrides the kubeconfig." + pcEnvNote(pcEnvPassword),
+		},
+		"token": schema.StringAttribute{
+			Optional:            true,
+			Sensitive:           true,
+			MarkdownDescription: "Bearer token, e.g. of a service account. Overrides the kubeconfig." + pcEnvNote(pcEnvToken),
+		},
+		"client_certificate": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "PEM-encoded client certificate for TLS client authentication. Overrides the kubeconfig." + pcEnvNote(pcEnvClientCertificate),
+		},
+		"client_key": schema.StringAttribute{
+			Optional:            true,
+			Sensitive:           true,
+			MarkdownDescription: "PEM-encoded private key of `client_certificate`. Overrides the kubeconfig." + pcEnvNote(pcEnvClientKey),
+		},
+		"cluster_ca_certificate": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "PEM-encoded CA certificate bundle used to verify the API server's certificate. " +
+				"Overrides the kubeconfig. Pass PEM text, not base64 (use `base64decode()` on a kubeconfig's `certificate-authority-data`)." +
+				pcEnvNote(pcEnvClusterCACertificate),
+		},
+		"insecure": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Skip verification of the API server's TLS certificate. Not for production. " +
+				"Cannot be combined with `cluster_ca_certificate`. Defaults to `false`." + pcEnvNote(pcEnvInsecure),
+		},
+		"tls_server_name": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Server name used for SNI and to verify the API server's certificate." + pcEnvNote(pcEnvTLSServerName),
+		},
+		"proxy_url": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "URL of a proxy for all requests to the API server. " +
+				"Schemes `http`, `https` and `socks5` are supported." + pcEnvNote(pcEnvProxyURL),
+		},
+		"namespace": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Default namespace for resources that do not set one." + pcEnvNote(pcEnvNamespace) +
+				" Otherwise the namespace of the selected kubeconfig context is used, then `default`.",
+		},
+		"qps": schema.Float64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Client-side rate limit: sustained requests per second to the API server. "+
+				"Must be greater than zero. Defaults to `%g`.", pcDefaultQPS) + pcEnvNote(pcEnvQPS),
+		},
+		"burst": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Client-side rate limit: requests allowed in a burst above `qps`. "+
+				"Must be at least 1. Defaults to `%d`.", pcDefaultBurst) + pcEnvNote(pcEnvBurst),
+			Validators: []validator.Int64{
+				int64validator.Between(1, math.MaxInt32),
+			},
+		},
+	}
+}
+
+// providerConfigBlocks returns the connection blocks of the provider schema.
+func providerConfigBlocks() map[string]schema.Block {
+	return map[string]schema.Block{
+		"exec": schema.ListNestedBlock{
+			MarkdownDescription: "Obtain credentials from an " +
+				"[exec credential plugin](https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins), " +
+				"e.g. `aws eks get-token` or `kubelogin`. The command runs whenever a new credential is needed, without a terminal. " +
+				"Do not combine with `token`, `username`/`password` or `client_certificate`. There is no environment variable for this block.",
+			Validators: []validator.List{listvalidator.SizeAtMost(1)},
+			NestedObject: schema.NestedBlockObject{
+				Attributes: map[string]schema.Attribute{
+					"api_version": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "API version of the `ExecCredential` the plugin returns: " +
+							"`client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`.",
+						Validators: []validator.String{stringvalidator.OneOf(pcExecAPIVersions...)},
+					},
+					"command": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "Command to run: a path, or a name looked up in `PATH`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"args": schema.ListAttribute{
+						ElementType:         types.StringType,
+						Optional:            true,
+						MarkdownDescription: "Arguments of the command.",
+					},
+					"env": schema.MapAttribute{
+						ElementType:         types.StringType,
+						Optional:            true,
+						MarkdownDescription: "Environment variables added to the command's environment.",
+					},
+				},
+			},
+		},
+	}
+}

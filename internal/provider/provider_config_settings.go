@@ -1,0 +1,374 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// Resolving settings: attribute, then environment variable, then kubeconfig.
+
+// pcSetting is one resolved string value and where it came from.
+type pcSetting struct {
+	value string
+	env   string // environment variable it was read from; "" when set in the provider block
+}
+
+func (s pcSetting) isSet() bool { return s.value != "" }
+
+// from describes the origin for diagnostics, e.g. ` (from environment variable KUBE_HOST)`.
+func (s pcSetting) from() string {
+	if s.env == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (from environment variable %s)", s.env)
+}
+
+// pcStringSetting returns the attribute's value, or the environment variable's
+// when the attribute is null or empty.
+func pcStringSetting(v types.String, env string) pcSetting {
+	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
+		return pcSetting{value: v.ValueString()}
+	}
+	if env != "" {
+		if e := os.Getenv(env); e != "" {
+			return pcSetting{value: e, env: env}
+		}
+	}
+	return pcSetting{}
+}
+
+// pcKubeconfigSource is the list of kubeconfig files to load and who named them.
+type pcKubeconfigSource struct {
+	paths   []string
+	attr    path.Path // attribute to blame for a bad file
+	indexed bool      // paths came from the config_paths attribute: blame config_paths[i]
+	env     string    // environment variable they came from, if any
+	ambient bool      // KUBECONFIG: missing files are skipped, as kubectl does
+}
+
+func (s pcKubeconfigSource) pathFor(i int) path.Path {
+	if s.indexed {
+		return s.attr.AtListIndex(i)
+	}
+	return s.attr
+}
+
+// pcResolveKubeconfigSource applies the precedence
+// config_path > config_paths > KUBE_CONFIG_PATH > KUBE_CONFIG_PATHS > KUBECONFIG.
+// KUBECONFIG is only consulted when nothing else names a connection (no
+// path and no host), so that an ambient kubeconfig never gets merged into an
+// explicit host/token configuration.
+func pcResolveKubeconfigSource(ctx context.Context, cfg providerConfigModel, hostSet bool) (pcKubeconfigSource, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if p := pcStringSetting(cfg.ConfigPath, ""); p.isSet() {
+		return pcKubeconfigSource{paths: []string{p.value}, attr: path.Root("config_path")}, diags
+	}
+	if !cfg.ConfigPaths.IsNull() && !cfg.ConfigPaths.IsUnknown() && len(cfg.ConfigPaths.Elements()) > 0 {
+		var elems []types.String
+		diags.Append(cfg.ConfigPaths.ElementsAs(ctx, &elems, false)...)
+		if diags.HasError() {
+			return pcKubeconfigSource{}, diags
+		}
+		src := pcKubeconfigSource{attr: path.Root("config_paths"), indexed: true}
+		for i, e := range elems {
+			if e.IsNull() || e.ValueString() == "" {
+				diags.AddAttributeError(path.Root("config_paths").AtListIndex(i), "Empty kubeconfig path",
+					"The entries of config_paths must be paths of kubeconfig files.")
+				continue
+			}
+			src.paths = append(src.paths, e.ValueString())
+		}
+		return src, diags
+	}
+	if v := os.Getenv(pcEnvConfigPath); v != "" {
+		return pcKubeconfigSource{paths: []string{v}, attr: path.Root("config_path"), env: pcEnvConfigPath}, diags
+	}
+	if v := os.Getenv(pcEnvConfigPaths); v != "" {
+		return pcKubeconfigSource{paths: pcSplitPathList(v), attr: path.Root("config_paths"), env: pcEnvConfigPaths}, diags
+	}
+	if !hostSet {
+		if v := os.Getenv(pcEnvKubeconfig); v != "" {
+			return pcKubeconfigSource{paths: pcSplitPathList(v), env: pcEnvKubeconfig, ambient: true}, diags
+		}
+	}
+	return pcKubeconfigSource{}, diags
+}
+
+func pcSplitPathList(v string) []string {
+	var out []string
+	for _, p := range filepath.SplitList(v) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// pcExpandHome expands a leading "~" (alone or followed by a separator).
+func pcExpandHome(p string) (string, error) {
+	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
+		return p, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot expand %q: %w", p, err)
+	}
+	return filepath.Join(home, p[1:]), nil
+}
+
+// pcCheckKubeconfigFiles expands and checks every file so that a bad one is
+// reported on the attribute that named it. It returns the files to load.
+func pcCheckKubeconfigFiles(src pcKubeconfigSource) ([]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var files []string
+	addErr := func(i int, summary, detail string) {
+		if src.ambient {
+			diags.AddError(summary, detail)
+			return
+		}
+		diags.AddAttributeError(src.pathFor(i), summary, detail)
+	}
+	from := ""
+	if src.env != "" {
+		from = fmt.Sprintf(" (from environment variable %s)", src.env)
+	}
+	for i, p := range src.paths {
+		expanded, err := pcExpandHome(p)
+		if err != nil {
+			addErr(i, "Invalid kubeconfig path", err.Error()+from)
+			continue
+		}
+		info, err := os.Stat(expanded)
+		if os.IsNotExist(err) {
+			if src.ambient {
+				continue
+			}
+			addErr(i, "Kubeconfig file not found", fmt.Sprintf("The kubeconfig file %q%s does not exist.", expanded, from))
+			continue
+		}
+		if err != nil {
+			addErr(i, "Cannot read kubeconfig file", fmt.Sprintf("Reading %q%s: %s", expanded, from, err))
+			continue
+		}
+		if info.IsDir() {
+			addErr(i, "Kubeconfig path is a directory", fmt.Sprintf("%q%s is a directory, not a kubeconfig file.", expanded, from))
+			continue
+		}
+		if _, err := clientcmd.LoadFromFile(expanded); err != nil {
+			addErr(i, "Invalid kubeconfig file", fmt.Sprintf("Loading %q%s: %s", expanded, from, err))
+			continue
+		}
+		files = append(files, expanded)
+	}
+	return files, diags
+}
+
+func pcEnvFrom(env string) string {
+	if env == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (from environment variable %s)", env)
+}
+
+// pcBoolSetting returns the attribute's value, else the environment variable's.
+// env is the variable's name when the value came from it.
+func pcBoolSetting(v types.Bool, name string) (value bool, env string, err error) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueBool(), "", nil
+	}
+	s := os.Getenv(name)
+	if s == "" {
+		return false, "", nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, name, err
+	}
+	return b, name, nil
+}
+
+func pcRateLimits(cfg providerConfigModel) (float32, int, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	qps := pcDefaultQPS
+	switch {
+	case !cfg.QPS.IsNull():
+		qps = cfg.QPS.ValueFloat64()
+		if !(qps > 0) || qps > math.MaxFloat32 {
+			diags.AddAttributeError(path.Root("qps"), "Invalid qps", fmt.Sprintf("qps must be a number greater than zero, got %g.", qps))
+		}
+	case os.Getenv(pcEnvQPS) != "":
+		v, err := strconv.ParseFloat(os.Getenv(pcEnvQPS), 64)
+		if err != nil || !(v > 0) || v > math.MaxFloat32 {
+			diags.AddAttributeError(path.Root("qps"), "Invalid qps",
+				fmt.Sprintf("Environment variable %s=%q must be a number greater than zero.", pcEnvQPS, os.Getenv(pcEnvQPS)))
+		}
+		qps = v
+	}
+	burst := int64(pcDefaultBurst)
+	switch {
+	case !cfg.Burst.IsNull():
+		burst = cfg.Burst.ValueInt64()
+		if burst < 1 || burst > math.MaxInt32 {
+			diags.AddAttributeError(path.Root("burst"), "Invalid burst", fmt.Sprintf("burst must be an integer of at least 1, got %d.", burst))
+		}
+	case os.Getenv(pcEnvBurst) != "":
+		v, err := strconv.ParseInt(os.Getenv(pcEnvBurst), 10, 64)
+		if err != nil || v < 1 || v > math.MaxInt32 {
+			diags.AddAttributeError(path.Root("burst"), "Invalid burst",
+				fmt.Sprintf("Environment variable %s=%q must be an integer of at least 1.", pcEnvBurst, os.Getenv(pcEnvBurst)))
+		}
+		burst = v
+	}
+	return float32(qps), int(burst), diags
+}
+
+// pcExplicitNamespace returns the namespace set by attribute or APPCAT_NAMESPACE,
+// or "" when the kubeconfig decides.
+func pcExplicitNamespace(cfg providerConfigModel) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ns := pcStringSetting(cfg.Namespace, pcEnvNamespace)
+	if !ns.isSet() {
+		return "", diags
+	}
+	if errs := validation.IsDNS1123Label(ns.value); len(errs) > 0 {
+		diags.AddAttributeError(path.Root("namespace"), "Invalid namespace",
+			fmt.Sprintf("%q%s is not a valid Kubernetes namespace name: %s", ns.value, ns.from(), strings.Join(errs, "; ")))
+		return "", diags
+	}
+	return ns.value, diags
+}
+
+// pcExpandExec turns the exec block into client-go's ExecConfig.
+func pcExpandExec(ctx context.Context, l types.List) (*clientcmdapi.ExecConfig, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if l.IsNull() || l.IsUnknown() || len(l.Elements()) == 0 {
+		return nil, diags
+	}
+	var blocks []providerExecModel
+	diags.Append(l.ElementsAs(ctx, &blocks, false)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	if len(blocks) > 1 {
+		diags.AddAttributeError(path.Root("exec"), "Too many exec blocks", "At most one exec block may be configured.")
+		return nil, diags
+	}
+	b := blocks[0]
+	at := path.Root("exec").AtListIndex(0)
+	ec := &clientcmdapi.ExecConfig{
+		APIVersion: b.APIVersion.ValueString(),
+		Command:    b.Command.ValueString(),
+		// Terraform runs the provider without a terminal: the plugin gets no stdin.
+		InteractiveMode: clientcmdapi.NeverExecInteractiveMode,
+	}
+	if !pcIsOneOf(ec.APIVersion, pcExecAPIVersions) {
+		diags.AddAttributeError(at.AtName("api_version"), "Invalid exec api_version",
+			fmt.Sprintf("%q is not supported; use one of %s.", ec.APIVersion, strings.Join(pcExecAPIVersions, ", ")))
+	}
+	if ec.Command == "" {
+		diags.AddAttributeError(at.AtName("command"), "Missing exec command", "exec.command must name the credential plugin to run.")
+	}
+	if !b.Args.IsNull() {
+		var args []types.String
+		diags.Append(b.Args.ElementsAs(ctx, &args, false)...)
+		for _, a := range args {
+			ec.Args = append(ec.Args, a.ValueString())
+		}
+	}
+	if !b.Env.IsNull() {
+		env := map[string]types.String{}
+		diags.Append(b.Env.ElementsAs(ctx, &env, false)...)
+		names := make([]string, 0, len(env))
+		for k := range env {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if k == "" {
+				diags.AddAttributeError(at.AtName("env"), "Invalid exec env", "Environment variable names must not be empty.")
+				continue
+			}
+			ec.Env = append(ec.Env, clientcmdapi.ExecEnvVar{Name: k, Value: env[k].ValueString()})
+		}
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	return ec, diags
+}
+
+func pcIsOneOf(s string, list []string) bool {
+	for _, v := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// pcCheckContextNames reports a context, user or cluster name that the loaded
+// kubeconfig does not have, on the attribute that names it.
+func pcCheckContextNames(raw clientcmdapi.Config, loaded bool, kubeContext, authInfo, cluster pcSetting) diag.Diagnostics {
+	var diags diag.Diagnostics
+	check := func(s pcSetting, attrName, kind string, names []string, exists bool) {
+		if !s.isSet() || exists {
+			return
+		}
+		p := path.Root(attrName)
+		if !loaded {
+			diags.AddAttributeError(p, fmt.Sprintf("No kubeconfig for %s", attrName),
+				fmt.Sprintf("%s %q%s selects a kubeconfig %s, but no kubeconfig file is loaded. Set config_path or config_paths (or %s / %s).",
+					attrName, s.value, s.from(), kind, pcEnvConfigPath, pcEnvConfigPaths))
+			return
+		}
+		sort.Strings(names)
+		diags.AddAttributeError(p, fmt.Sprintf("Kubeconfig %s not found", kind),
+			fmt.Sprintf("The kubeconfig has no %s %q%s. Available: %s.", kind, s.value, s.from(), pcQuoteList(names)))
+	}
+	_, ok := raw.Contexts[kubeContext.value]
+	check(kubeContext, "config_context", "context", pcMapKeys(raw.Contexts), ok)
+	_, ok = raw.AuthInfos[authInfo.value]
+	check(authInfo, "config_context_auth_info", "user", pcMapKeys(raw.AuthInfos), ok)
+	_, ok = raw.Clusters[cluster.value]
+	check(cluster, "config_context_cluster", "cluster", pcMapKeys(raw.Clusters), ok)
+	return diags
+}
+
+func pcMapKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func pcQuoteList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func pcEffectiveContext(raw clientcmdapi.Config, override string) string {
+	if override != "" {
+		return override
+	}
+	return raw.CurrentContext
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 )
@@ -51,6 +53,12 @@ var ErrBlockManaged = errors.New("the block is already managed")
 type BlockApplyOptions struct {
 	// MustBeUnmanaged refuses the write when the field manager owns fields of the block already.
 	MustBeUnmanaged bool
+	// Managed are the block's fields the caller manages, as dotted paths below the block (e.g.
+	// "schedule", "retention.keepDaily"). After the write, those the write does not set are
+	// removed also where another field manager (kubectl edit) set them, so the block holds
+	// exactly what the caller asked for. Fields not listed (e.g. ones the caller does not model)
+	// are left alone.
+	Managed []string
 }
 
 // BlockResult is the claim after a block write, and who owns the block's fields then.
@@ -58,6 +66,9 @@ type BlockResult struct {
 	Claim *RawClaim
 	// Owners lists, per field manager, the fields of the block it owns after the write.
 	Owners map[string][]string
+	// PreviousGeneration is the claim's generation before the write: equal to
+	// Claim.Metadata.Generation when the write changed nothing the platform acts on.
+	PreviousGeneration int64
 }
 
 // ApplyBlock sets spec.parameters.<block> = value on an existing claim with server-side apply as
@@ -71,7 +82,7 @@ func (c *Client) ApplyBlock(ctx context.Context, k Kind, namespace, name, fieldM
 		return nil, fmt.Errorf("encoding spec.parameters.%s: %w", block, err)
 	}
 	spec := map[string]any{"parameters": map[string]any{block: content}}
-	return c.applyPartial(ctx, k, namespace, name, fieldManager, block, spec, func(live *unstructured.Unstructured) error {
+	res, err := c.applyPartial(ctx, k, namespace, name, fieldManager, block, spec, func(live *unstructured.Unstructured) error {
 		if !opts.MustBeUnmanaged {
 			return nil
 		}
@@ -81,19 +92,135 @@ func (c *Client) ApplyBlock(ctx context.Context, k Kind, namespace, name, fieldM
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	if m, ok := content.(map[string]any); ok {
+		for _, f := range valueLeaves(m, "") {
+			set[f] = true
+		}
+	}
+	return c.removeStrays(ctx, k, namespace, name, fieldManager, block, opts.Managed, set, res)
 }
 
 // ReleaseBlock gives back every field fieldManager owns on the claim by applying an object
 // without fields: fields no other manager owns are removed, and the platform's defaults apply
-// again. Fields of the block that other managers own stay; the result lists them. A claim that is
-// gone or being deleted is ErrNotFound (there is nothing to give back).
-func (c *Client) ReleaseBlock(ctx context.Context, k Kind, namespace, name, fieldManager, block string) (*BlockResult, error) {
-	return c.applyPartial(ctx, k, namespace, name, fieldManager, block, nil, func(live *unstructured.Unstructured) error {
+// again. Of the fields other managers set, those listed in managed are removed as well (the
+// caller managed them); others stay. A claim that is gone or being deleted is ErrNotFound (there
+// is nothing to give back).
+func (c *Client) ReleaseBlock(ctx context.Context, k Kind, namespace, name, fieldManager, block string, managed []string) (*BlockResult, error) {
+	res, err := c.applyPartial(ctx, k, namespace, name, fieldManager, block, nil, func(live *unstructured.Unstructured) error {
 		if live.GetDeletionTimestamp() != nil {
 			return fmt.Errorf("%s %s/%s is being deleted: %w", k.Kind, namespace, name, ErrNotFound)
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return c.removeStrays(ctx, k, namespace, name, fieldManager, block, managed, nil, res)
+}
+
+// removeStrays removes the managed fields of the block that other field managers set and the
+// caller's write did not (set holds the fields it wrote). Server-side apply cannot take such a
+// field away from an Update manager such as kubectl edit, so this is a merge patch that sets them
+// to null, with the resourceVersion as precondition.
+func (c *Client) removeStrays(ctx context.Context, k Kind, namespace, name, fieldManager, block string, managed []string, set map[string]bool, res *BlockResult) (*BlockResult, error) {
+	if len(managed) == 0 {
+		return res, nil
+	}
+	gvr := k.GVR()
+	rc := c.dynamic.Resource(gvr).Namespace(namespace)
+	strays := func(owners map[string][]string) []string {
+		var out []string
+		for m, fields := range owners {
+			if m == fieldManager {
+				continue
+			}
+			for _, f := range fields {
+				if slices.Contains(managed, f) && !set[f] && !slices.Contains(out, f) {
+					out = append(out, f)
+				}
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	todo := strays(res.Owners)
+	if len(todo) == 0 {
+		return res, nil
+	}
+	rv := res.Claim.Metadata.ResourceVersion
+	var out *unstructured.Unstructured
+	backoff := wait.Backoff{Steps: 10, Duration: 50 * time.Millisecond, Factor: 1.5, Jitter: 0.2}
+	err := retry.OnError(backoff, apierrors.IsConflict, func() error {
+		if rv == "" {
+			live, err := rc.Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return describe(err, gvr, namespace, name)
+			}
+			rv, todo = live.GetResourceVersion(), strays(BlockOwners(live, block))
+			if len(todo) == 0 {
+				out = live
+				return nil
+			}
+		}
+		blockPatch := map[string]any{}
+		for _, f := range todo {
+			setNull(blockPatch, strings.Split(f, "."))
+		}
+		patch, err := json.Marshal(map[string]any{
+			"metadata": map[string]any{"resourceVersion": rv},
+			"spec":     map[string]any{"parameters": map[string]any{block: blockPatch}},
+		})
+		if err != nil {
+			return err
+		}
+		out, err = rc.Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: fieldManager})
+		if apierrors.IsConflict(err) {
+			rv = "" // read again
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("removing %s from spec.parameters.%s of %s %s/%s: %w", strings.Join(todo, ", "), block, k.Kind, namespace, name, err)
+	}
+	claim, err := FromUnstructured[RawParameters](out)
+	if err != nil {
+		return nil, err
+	}
+	return &BlockResult{Claim: claim, Owners: BlockOwners(out, block), PreviousGeneration: res.PreviousGeneration}, nil
+}
+
+func setNull(m map[string]any, path []string) {
+	if len(path) == 1 {
+		m[path[0]] = nil
+		return
+	}
+	child, ok := m[path[0]].(map[string]any)
+	if !ok {
+		child = map[string]any{}
+		m[path[0]] = child
+	}
+	setNull(child, path[1:])
+}
+
+// valueLeaves lists the dotted paths of the leaves of a JSON object.
+func valueLeaves(m map[string]any, prefix string) []string {
+	var out []string
+	for k, v := range m {
+		name := k
+		if prefix != "" {
+			name = prefix + "." + k
+		}
+		if child, ok := v.(map[string]any); ok && len(child) > 0 {
+			out = append(out, valueLeaves(child, name)...)
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 // applyPartial applies {apiVersion, kind, metadata{name, namespace, resourceVersion}, spec} as
@@ -104,6 +231,7 @@ func (c *Client) applyPartial(ctx context.Context, k Kind, namespace, name, fiel
 	res := c.dynamic.Resource(gvr).Namespace(namespace)
 	c.markWritten(objectKey{gvr, namespace, name})
 	var out *unstructured.Unstructured
+	var previous int64
 	backoff := wait.Backoff{Steps: 10, Duration: 50 * time.Millisecond, Factor: 1.5, Jitter: 0.2}
 	err := retry.OnError(backoff, apierrors.IsConflict, func() error {
 		live, err := res.Get(ctx, name, metav1.GetOptions{})
@@ -113,6 +241,7 @@ func (c *Client) applyPartial(ctx context.Context, k Kind, namespace, name, fiel
 		if err := check(live); err != nil {
 			return err
 		}
+		previous = live.GetGeneration()
 		obj := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": k.APIVersion(),
 			"kind":       k.Kind,
@@ -143,7 +272,7 @@ func (c *Client) applyPartial(ctx context.Context, k Kind, namespace, name, fiel
 	if err != nil {
 		return nil, err
 	}
-	return &BlockResult{Claim: claim, Owners: BlockOwners(out, block)}, nil
+	return &BlockResult{Claim: claim, Owners: BlockOwners(out, block), PreviousGeneration: previous}, nil
 }
 
 // isGone tells whether a claim no longer exists (after a write failed on it).

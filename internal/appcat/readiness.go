@@ -1,6 +1,9 @@
 package appcat
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Readiness is what a claim's conditions say about its current generation.
 type Readiness struct {
@@ -49,4 +52,26 @@ func (r Readiness) String() string {
 	default:
 		return r.Message
 	}
+}
+
+// reasonVersionPending is the reason readinessFor gives while the platform reports an older
+// version than the one the claim asks for.
+const reasonVersionPending = "VersionPending"
+
+// readinessFor is ReadinessOf, and with a wanted version (non-empty) also not ready while
+// status.currentVersion reports another version: the upgrade is still running.
+func readinessFor(generation int64, version string, status Status) Readiness {
+	r := ReadinessOf(generation, status)
+	if r.Ready && version != "" && !VersionReported(version, status.CurrentVersion) {
+		return Readiness{Reason: reasonVersionPending,
+			Message: fmt.Sprintf("the platform reports version %s (status.currentVersion), waiting for %s", status.CurrentVersion, version)}
+	}
+	return r
+}
+
+// VersionReported tells whether status.currentVersion (reported) shows the version a claim asks
+// for (want): the same, or a patch release of it ("16.4" for "16", "7.2.5" for "7.2"). A platform
+// that reports no version at all cannot be waited for: that counts as reported.
+func VersionReported(want, reported string) bool {
+	return reported == "" || reported == want || strings.HasPrefix(reported, want+".")
 }

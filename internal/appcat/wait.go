@@ -28,6 +28,10 @@ type WaitOptions struct {
 	FailureGrace time.Duration
 	// ProgressEvery is how often a still-running wait reports progress.
 	ProgressEvery time.Duration
+	// Version, when set, is the service version the claim was just changed to: the wait also
+	// needs status.currentVersion to report it (see VersionReported). Ready conditions alone do
+	// not prove an upgrade done where the platform omits their observedGeneration.
+	Version string
 }
 
 // DefaultWaitOptions are used where a caller passes zero values.
@@ -50,7 +54,7 @@ func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, 
 		if obj == nil {
 			return false, fmt.Errorf("%s %s/%s was deleted while waiting for it to become ready", k.Kind, namespace, name)
 		}
-		r := ReadinessOf(generation, obj.status)
+		r := readinessFor(generation, opts.Version, obj.status)
 		mu.Lock()
 		defer mu.Unlock()
 		if !r.Failing {
@@ -64,7 +68,7 @@ func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, 
 		defer mu.Unlock()
 		if !failingSince.IsZero() && time.Since(failingSince) >= opts.FailureGrace {
 			last := w.last()
-			return fmt.Errorf("%w for %s %s/%s: %s", ErrPlatformFailure, k.Kind, namespace, name, ReadinessOf(generation, last.status))
+			return fmt.Errorf("%w for %s %s/%s: %s", ErrPlatformFailure, k.Kind, namespace, name, readinessFor(generation, opts.Version, last.status))
 		}
 		return nil
 	})
@@ -185,7 +189,9 @@ func (w *waiter) run(ctx context.Context, done func(watch.EventType, *observed) 
 		}
 		return done(ev.Type, o)
 	}
-	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, precondition, condition)
+	// The wrapper tells the reflector whether the client can stream a watch list (fake clients
+	// in unit tests cannot).
+	_, err := watchtools.UntilWithSync(ctx, cache.ToListWatcherWithWatchListSemantics(lw, w.client.dynamic), &unstructured.Unstructured{}, precondition, condition)
 	if err == nil {
 		if w.progress != nil {
 			w.progress(fmt.Sprintf("%s %s/%s: done waiting %s", w.kind.Kind, w.namespace, w.name, w.goal), map[string]any{"elapsed": time.Since(started).Round(time.Millisecond).String()})
@@ -205,11 +211,14 @@ func (w *waiter) timeoutError(started time.Time) error {
 	last := w.last()
 	state := "the platform has not reported any condition"
 	if last.object != nil {
-		r := ReadinessOf(last.object.GetGeneration(), last.status)
+		r := readinessFor(last.object.GetGeneration(), w.opts.Version, last.status)
 		if c := last.status.Condition("Ready"); c != nil {
 			state = fmt.Sprintf("last condition Ready=%s, reason %q, message %q", c.Status, c.Reason, c.Message)
 		} else {
 			state = r.String()
+		}
+		if r.Reason == reasonVersionPending {
+			state += "; " + r.Message
 		}
 		if c := last.status.Condition("Synced"); c != nil && c.Status == "False" {
 			state += fmt.Sprintf("; Synced=False, reason %q, message %q", c.Reason, c.Message)
@@ -245,7 +254,7 @@ func (w *waiter) report(ctx context.Context, cancel context.CancelCauseFunc, sta
 			msg := fmt.Sprintf("%s %s/%s: still waiting %s", w.kind.Kind, w.namespace, w.name, w.goal)
 			fields := map[string]any{"elapsed": time.Since(started).Round(time.Second).String()}
 			if last.object != nil {
-				fields["platform_state"] = ReadinessOf(last.object.GetGeneration(), last.status).String()
+				fields["platform_state"] = readinessFor(last.object.GetGeneration(), w.opts.Version, last.status).String()
 			}
 			w.progress(msg, fields)
 		}

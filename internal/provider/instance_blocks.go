@@ -28,6 +28,7 @@ type commonParams struct {
 	Instances    *int64
 	Security     *appcat.Security
 	Scheduling   *appcat.Scheduling
+	Restore      *appcat.Restore
 }
 
 func expandCommon(ctx context.Context, c *instanceModel, diags *diag.Diagnostics) commonParams {
@@ -47,6 +48,7 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	c.ServiceLevel = stringOr(p.ServiceLevel, "besteffort")
 	flattenSecurity(p.Security, c)
 	flattenScheduling(p.Scheduling, c)
+	c.Restore = flattenRestore(p.Restore)
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).

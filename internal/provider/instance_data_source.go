@@ -44,7 +44,9 @@ func (d *instanceDataSource[M, P]) Schema(ctx context.Context, _ datasource.Sche
 	desc := d.resource.kind.descriptor()
 	attrs := map[string]dschema.Attribute{}
 	for name, a := range d.resourceSchema(ctx).Attributes {
-		attrs[name] = computedAttribute(a)
+		if !resourceOnlyAttributes[name] {
+			attrs[name] = computedAttribute(a)
+		}
 	}
 	attrs["name"] = dschema.StringAttribute{Required: true, MarkdownDescription: "Name of the " + desc.displayName + " instance."}
 	attrs["namespace"] = dschema.StringAttribute{Optional: true, Computed: true,
@@ -96,6 +98,10 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
 }
 
+// resourceOnlyAttributes are resource attributes that say what an apply may do, not what the
+// instance is: the data source does not have them.
+var resourceOnlyAttributes = map[string]bool{"allow_major_version_upgrade": true}
+
 // withoutTimeouts converts the resource model into the data source's object: the same
 // attributes, minus the resource's timeouts block.
 func (d *instanceDataSource[M, P]) withoutTimeouts(ctx context.Context, m *M) (types.Object, diag.Diagnostics) {
@@ -107,7 +113,7 @@ func (d *instanceDataSource[M, P]) withoutTimeouts(ctx context.Context, m *M) (t
 	}
 	attrTypes, values := map[string]attr.Type{}, map[string]attr.Value{}
 	for k, v := range obj.Attributes() {
-		if k != "timeouts" {
+		if k != "timeouts" && !resourceOnlyAttributes[k] {
 			attrTypes[k], values[k] = full.AttrTypes[k], v
 		}
 	}

@@ -54,6 +54,11 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 	}
 	common.InstanceNamespace = stringOrNull(claim.Status.InstanceNamespace)
 	common.CurrentVersion = stringOrNull(claim.Status.CurrentVersion)
+	common.PreviousVersion = stringOrNull(claim.Status.PreviousVersion)
+	if common.AllowMajorVersionUpgrade.IsNull() || common.AllowMajorVersionUpgrade.IsUnknown() {
+		// Terraform's own guard, not on the platform: kept as configured, its default on import.
+		common.AllowMajorVersionUpgrade = types.BoolValue(false)
+	}
 	common.Connection = connectionObject(r.kind.descriptor().api.Connection, secret, &diags)
 	diags.Append(r.kind.flatten(ctx, claim, m)...)
 	return diags

@@ -9,25 +9,29 @@ import (
 // instanceModel holds the attributes every AppCat instance resource has, whatever its kind.
 // Each kind's model embeds it and adds its own attributes.
 type instanceModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	Name                 types.String   `tfsdk:"name"`
-	Namespace            types.String   `tfsdk:"namespace"`
-	Version              types.String   `tfsdk:"version"`
-	Instances            types.Int64    `tfsdk:"instances"`
-	ServiceLevel         types.String   `tfsdk:"service_level"`
-	DeletionProtection   types.Bool     `tfsdk:"deletion_protection"`
-	AllowAllNamespaces   types.Bool     `tfsdk:"allow_all_namespaces"`
-	AllowedNamespaces    types.List     `tfsdk:"allowed_namespaces"`
-	AllowedGroups        types.List     `tfsdk:"allowed_groups"`
-	AllowedUsers         types.List     `tfsdk:"allowed_users"`
-	NodeSelector         types.Map      `tfsdk:"node_selector"`
-	Labels               types.Map      `tfsdk:"labels"`
-	Annotations          types.Map      `tfsdk:"annotations"`
-	ConnectionSecretName types.String   `tfsdk:"connection_secret_name"`
-	InstanceNamespace    types.String   `tfsdk:"instance_namespace"`
-	CurrentVersion       types.String   `tfsdk:"current_version"`
-	Connection           types.Object   `tfsdk:"connection_details"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	ID                   types.String `tfsdk:"id"`
+	Name                 types.String `tfsdk:"name"`
+	Namespace            types.String `tfsdk:"namespace"`
+	Version              types.String `tfsdk:"version"`
+	Instances            types.Int64  `tfsdk:"instances"`
+	ServiceLevel         types.String `tfsdk:"service_level"`
+	DeletionProtection   types.Bool   `tfsdk:"deletion_protection"`
+	AllowAllNamespaces   types.Bool   `tfsdk:"allow_all_namespaces"`
+	AllowedNamespaces    types.List   `tfsdk:"allowed_namespaces"`
+	AllowedGroups        types.List   `tfsdk:"allowed_groups"`
+	AllowedUsers         types.List   `tfsdk:"allowed_users"`
+	NodeSelector         types.Map    `tfsdk:"node_selector"`
+	Labels               types.Map    `tfsdk:"labels"`
+	Annotations          types.Map    `tfsdk:"annotations"`
+	ConnectionSecretName types.String `tfsdk:"connection_secret_name"`
+	InstanceNamespace    types.String `tfsdk:"instance_namespace"`
+	CurrentVersion       types.String `tfsdk:"current_version"`
+	PreviousVersion      types.String `tfsdk:"previous_version"`
+	// AllowMajorVersionUpgrade is the provider's own guard; it is never sent to the platform.
+	AllowMajorVersionUpgrade types.Bool     `tfsdk:"allow_major_version_upgrade"`
+	Connection               types.Object   `tfsdk:"connection_details"`
+	Restore                  types.Object   `tfsdk:"restore"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
 // connectionModel is the sensitive `connection` object: how to reach the instance.

@@ -48,6 +48,11 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		checkVersionOnlyGoesUp(d, r.kind.common(&state).Version, common.Version, &resp.Diagnostics)
 	}
 	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
+	if prior != nil && !hasErrorAt(resp.Diagnostics, path.Root("version")) {
+		// After the kind's rules: a version change the backend cannot do at all is reported as
+		// such, not as a missing allow_major_version_upgrade.
+		checkMajorUpgradeAllowed(d, r.kind.common(prior).Version, common.Version, common.AllowMajorVersionUpgrade, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -88,6 +93,34 @@ func checkVersionOnlyGoesUp(d kindDescriptor, prior, planned types.String, diags
 			fmt.Sprintf("The platform cannot downgrade %s from %s to %s; versions only go up. To run an older version, create a new instance and move the data.",
 				d.displayName, prior.ValueString(), planned.ValueString()))
 	}
+}
+
+// checkMajorUpgradeAllowed refuses a major version upgrade unless allow_major_version_upgrade is
+// true: it cannot be undone and the service may be unavailable while it runs. What is major is the
+// kind's rule (descriptor.majorOf). Downgrades are checkVersionOnlyGoesUp's.
+func checkMajorUpgradeAllowed(d kindDescriptor, prior, planned types.String, allow types.Bool, diags *diag.Diagnostics) {
+	if prior.IsNull() || prior.IsUnknown() || planned.IsUnknown() || planned.IsNull() || allow.IsUnknown() || allow.ValueBool() {
+		return
+	}
+	from, to := prior.ValueString(), planned.ValueString()
+	if from == to || d.majorVersion(from) == d.majorVersion(to) || slices.Index(d.versions, to) < slices.Index(d.versions, from) {
+		return
+	}
+	diags.AddAttributeError(path.Root("version"), "Major version upgrade needs allow_major_version_upgrade",
+		fmt.Sprintf("Changing version from %s to %s is a major upgrade of %s. It cannot be undone (versions only go up), and the service "+
+			"may be unavailable while it runs. Nothing was changed.\n\n"+
+			"To proceed, take a backup, then set allow_major_version_upgrade = true on the resource together with version = %q and run terraform apply. "+
+			"To stay on %s, set version = %q again.", from, to, d.displayName, to, from, from))
+}
+
+// hasErrorAt tells whether diags already hold an error on the attribute.
+func hasErrorAt(diags diag.Diagnostics, p path.Path) bool {
+	for _, d := range diags.Errors() {
+		if wp, ok := d.(diag.DiagnosticWithPath); ok && wp.Path().Equal(p) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkDiskOnlyGrows refuses a smaller disk: the platform never shrinks a volume.

@@ -91,16 +91,22 @@ func (r *instanceResource[M, P]) Create(ctx context.Context, req resource.Create
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r.applyAndWait(ctx, client, &plan, "create", &resp.State, &resp.Diagnostics)
+	r.applyAndWait(ctx, client, &plan, "create", appcat.WaitOptions{}, &resp.State, &resp.Diagnostics)
 }
 
 func (r *instanceResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan M
+	var plan, prior M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	client, diags := r.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	var wait appcat.WaitOptions
+	if planned := r.kind.common(&plan).Version; !planned.Equal(r.kind.common(&prior).Version) {
+		// A version upgrade is done when the platform reports the new version, not before.
+		wait.Version = planned.ValueString()
 	}
 	timeout, diags := r.kind.common(&plan).Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
@@ -109,7 +115,7 @@ func (r *instanceResource[M, P]) Update(ctx context.Context, req resource.Update
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	r.applyAndWait(ctx, client, &plan, "update", &resp.State, &resp.Diagnostics)
+	r.applyAndWait(ctx, client, &plan, "update", wait, &resp.State, &resp.Diagnostics)
 }
 
 // stateSetter is the part of tfsdk.State that create and update write to.
@@ -119,8 +125,8 @@ type stateSetter interface {
 
 // applyAndWait applies the planned claim, saves state at once (so a failed wait leaves a tracked
 // resource that matches the platform, tainted on create), then waits for the platform to converge
-// and saves the converged state.
-func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appcat.Client, plan *M, action string, state stateSetter, diags *diag.Diagnostics) {
+// and saves the converged state. wait says what converged means beyond Ready (a version upgrade).
+func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appcat.Client, plan *M, action string, wait appcat.WaitOptions, state stateSetter, diags *diag.Diagnostics) {
 	d := r.kind.descriptor()
 	common := r.kind.common(plan)
 	claim, ds := r.buildClaim(ctx, plan)
@@ -146,8 +152,8 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 		return
 	}
 
-	tflog.Info(ctx, fmt.Sprintf("waiting for %s %s to become ready", d.api.Kind, id), map[string]any{"generation": applied.Metadata.Generation})
-	ready, secret, err := client.WaitReady(ctx, d.api, claim.Metadata.Namespace, claim.Metadata.Name, applied.Metadata.Generation, appcat.WaitOptions{}, progressLogger(ctx))
+	tflog.Info(ctx, fmt.Sprintf("waiting for %s %s to become ready", d.api.Kind, id), map[string]any{"generation": applied.Metadata.Generation, "version": wait.Version})
+	ready, secret, err := client.WaitReady(ctx, d.api, claim.Metadata.Namespace, claim.Metadata.Name, applied.Metadata.Generation, wait, progressLogger(ctx))
 	if err != nil {
 		diags.AddError(fmt.Sprintf("%s instance %s did not become ready", d.displayName, id), err.Error()+
 			"\n\nThe instance exists on the platform and is tracked in the state; the next apply checks it again.")

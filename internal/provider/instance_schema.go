@@ -23,6 +23,11 @@ import (
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
+// instancesScalingDoc follows each kind's instancesDoc: what every kind's instance count does.
+const instancesScalingDoc = " `0` suspends the instance: its pods stop, while its data, credentials and connection details are kept; " +
+	"set `instances` back to resume it. A change applies in place, and the apply waits until the platform has converged. " +
+	"See the [upgrades and scaling guide](../guides/upgrades-and-scaling)."
+
 // dnsLabel is the format of Kubernetes object names the platform accepts for claims.
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
@@ -57,7 +62,10 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"version": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. The version can only go up.",
+			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. "+
+				"Changing it upgrades the instance in place; the apply waits until the platform reports the new version in `current_version`. "+
+				"The version can only go up, and a major upgrade needs `allow_major_version_upgrade = true`. "+
+				"Patch releases are not chosen here: the platform applies them in the maintenance window.",
 				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion),
 			Default:    stringdefault.StaticString(d.defaultVersion),
 			Validators: []validator.String{stringvalidator.OneOf(d.versions...)},
@@ -65,7 +73,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"instances": schema.Int64Attribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: d.instancesDoc,
+			MarkdownDescription: d.instancesDoc + instancesScalingDoc,
 			Default:             int64default.StaticInt64(d.defaultInstances),
 			Validators:          d.instances,
 		},
@@ -117,6 +125,22 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			MarkdownDescription: "Version the platform reports as running (`status.currentVersion`).",
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
 		},
+		"previous_version": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "Version the instance ran before its last version upgrade (`status.previousVersion`); null if it was never upgraded.",
+			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
+		},
+		"allow_major_version_upgrade": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("Allow a change of `version` that is a major upgrade: %s. "+
+				"Defaults to `false`, and then the plan refuses such a change before anything changes. A major upgrade cannot be undone "+
+				"and the service may be unavailable while it runs: take a backup first. "+
+				"Only Terraform reads this attribute; it is not sent to the platform. See the [upgrades and scaling guide](../guides/upgrades-and-scaling).",
+				majorUpgradeDoc(d)),
+			Default: booldefault.StaticBool(false),
+		},
+		"restore": restoreAttribute(),
 		"connection_details": schema.SingleNestedAttribute{
 			Computed:            true,
 			Sensitive:           true,
@@ -192,4 +216,27 @@ func quoteList(values []string) string {
 		quoted[i] = "`" + v + "`"
 	}
 	return strings.Join(quoted, ", ")
+}
+
+// majorUpgradeDoc says which version changes of the kind are major upgrades, with examples from
+// its versions.
+func majorUpgradeDoc(d kindDescriptor) string {
+	var major, minor []string
+	for i := 1; i < len(d.versions); i++ {
+		from, to := d.versions[i-1], d.versions[i]
+		change := "`" + from + "` → `" + to + "`"
+		if d.majorVersion(from) != d.majorVersion(to) {
+			major = append(major, change)
+		} else {
+			minor = append(minor, change)
+		}
+	}
+	if len(major) == 0 {
+		return fmt.Sprintf("%s offers no versions that differ in the major version", d.displayName)
+	}
+	if len(minor) == 0 {
+		return fmt.Sprintf("for %s every version change is one (e.g. %s)", d.displayName, major[len(major)-1])
+	}
+	return fmt.Sprintf("for %s a change of the major version, e.g. %s (but not %s)",
+		d.displayName, major[len(major)-1], minor[len(minor)-1])
 }

@@ -53,10 +53,11 @@ func (mariadbKind) descriptor() kindDescriptor {
 		versions:         []string{"10.4", "10.5", "10.6", "10.9", "10.10", "10.11", "11.0", "11.1", "11.2", "11.3", "11.4", "11.5", "11.8"},
 		defaultVersion:   "11.8",
 		versionPath:      "spec.parameters.service.version",
+		majorOf:          majorBeforeFirstDot,
 		instances:        []validator.Int64{int64validator.OneOf(0, 1, 3)},
 		defaultInstances: 1,
 		instancesDoc: "Number of MariaDB instances: 1 (default), 3 or 0. Three make a highly available Galera cluster behind ProxySQL, " +
-			"which moves `connection_details.host` to the ProxySQL service; 0 suspends the instance and keeps its data. " +
+			"which moves `connection_details.host` to the ProxySQL service. " +
 			"With more than one instance, `tls_enabled` cannot change.",
 		// HA moves the host to ProxySQL; a load balancer adds its address.
 		connectionAffectedBy: []path.Path{path.Root("instances"), path.Root("service_type")},
@@ -95,6 +96,7 @@ func (mariadbKind) expand(ctx context.Context, m *mariadbModel) (appcat.MariaDBP
 		Network:      m.networkModel.expand(ctx, &diags),
 		Security:     cp.Security,
 		Scheduling:   cp.Scheduling,
+		Restore:      expandRestore(ctx, m.Restore, "", &diags),
 	}
 	var res appcat.Resources
 	if !m.ProxySQLCPURequest.IsNull() || !m.ProxySQLMemoryRequest.IsNull() {
@@ -116,7 +118,7 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 		svc = &appcat.MariaDBService{}
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
 	m.sizeModel.flatten(p.Size, mariadbDefaultPlan)
 	m.networkModel.flatten(p.Network)
 	m.tlsModel.flatten(p.TLS)
@@ -136,8 +138,9 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 	return nil
 }
 
-func (mariadbKind) validatePlan(_ context.Context, plan, state *mariadbModel, diags *diag.Diagnostics) {
+func (mariadbKind) validatePlan(ctx context.Context, plan, state *mariadbModel, diags *diag.Diagnostics) {
 	checkGuaranteedNeedsHA(&plan.instanceModel, 3, diags)
+	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{what: "MariaDB"}, diags)
 	if state == nil {
 		return
 	}

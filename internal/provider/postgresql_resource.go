@@ -82,10 +82,11 @@ func (postgresqlKind) descriptor() kindDescriptor {
 		versions:         []string{"12", "13", "14", "15", "16", "17", "18"},
 		defaultVersion:   "15",
 		versionPath:      "spec.parameters.service.majorVersion",
+		majorOf:          wholeVersionIsMajor,
 		instances:        []validator.Int64{int64validator.Between(0, 3)},
 		defaultInstances: 1,
-		instancesDoc: "Number of PostgreSQL instances, 0 to 3 (default 1). More than one makes the service highly available " +
-			"with replication (see `replication_mode`); 0 suspends the instance and keeps its data.",
+		instancesDoc: "Number of PostgreSQL instances: 1 (default), 2, 3 or 0. More than one makes the service highly available " +
+			"with replication (see `replication_mode`).",
 		connectionAffectedBy: []path.Path{path.Root("service_type")},
 	}
 }
@@ -181,6 +182,7 @@ func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.
 		Network:    m.networkModel.expand(ctx, &diags),
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
+		Restore:    expandRestore(ctx, c.Restore, appcat.PostgreSQL.Kind, &diags),
 	}
 	if mode := stringPtr(m.ReplicationMode); mode != nil {
 		p.Replication = &appcat.PostgreSQLReplication{Mode: mode}
@@ -210,7 +212,7 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 		svc = &appcat.PostgreSQLService{}
 	}
 	flattenCommon(k.descriptor(), c, commonParams{Version: svc.MajorVersion, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
 	m.sizeModel.flatten(p.Size, postgresqlDefaultPlan)
 	m.networkModel.flatten(p.Network)
 
@@ -262,6 +264,7 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 
 func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresqlModel, diags *diag.Diagnostics) {
 	checkGuaranteedNeedsHA(&plan.instanceModel, 2, diags)
+	validateRestore(ctx, plan.Restore, plan.Name, postgresqlRestoreRules(plan.Backend.ValueString()), diags)
 	if !plan.RepackEnabled.IsUnknown() && !plan.VacuumEnabled.IsUnknown() && !plan.RepackEnabled.ValueBool() && !plan.VacuumEnabled.ValueBool() {
 		diags.AddAttributeError(path.Root("repack_enabled"), "Repack and vacuum cannot both be off",
 			"The platform needs at least one of repack_enabled and vacuum_enabled to keep tables healthy; enable one of them.")
@@ -288,8 +291,11 @@ func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresq
 	if plan.Backend.ValueString() == backendStackGres && state.Backend.ValueString() == backendStackGres &&
 		!plan.Version.IsUnknown() && plan.Version.ValueString() != state.Version.ValueString() &&
 		slices.Index(k.descriptor().versions, plan.Version.ValueString()) > slices.Index(k.descriptor().versions, state.Version.ValueString()) {
+		from, to := state.Version.ValueString(), plan.Version.ValueString()
 		diags.AddAttributeError(path.Root("version"), "Major version upgrade not possible on StackGres",
-			fmt.Sprintf("The platform can only upgrade the major version on the CloudNativePG backend; this instance runs on StackGres (%s → %s). "+
-				"Create a new instance with backend = %q and move the data.", state.Version.ValueString(), plan.Version.ValueString(), backendCloudNativePG))
+			fmt.Sprintf("This instance runs on the StackGres backend, which cannot upgrade the major version (version %s → %s); "+
+				"the platform upgrades major versions on CloudNativePG only. allow_major_version_upgrade does not change that. Nothing was changed.\n\n"+
+				"Keep version = %q, or create a new instance with backend = %q and version = %q and move the data to it (e.g. with pg_dump and pg_restore).",
+				from, to, from, backendCloudNativePG, to))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -14,7 +15,10 @@ import (
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
-var _ provider.Provider = &appcatProvider{}
+var (
+	_ provider.Provider                       = &appcatProvider{}
+	_ provider.ProviderWithEphemeralResources = &appcatProvider{}
+)
 
 // appcatProvider is the appcat provider.
 type appcatProvider struct {
@@ -56,7 +60,7 @@ func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		// configures the provider again with known values before it applies.
 		tflog.Info(ctx, "provider configuration has unknown values; the platform is not contacted during this plan")
 		data := &providerData{unknownConfig: true}
-		resp.ResourceData, resp.DataSourceData = data, data
+		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 		return
 	}
 	cfg.providerVersion = p.version
@@ -71,17 +75,24 @@ func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	data := &providerData{client: client, defaultNamespace: namespace}
-	resp.ResourceData, resp.DataSourceData = data, data
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 }
 
 func (p *appcatProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPostgreSQLResource, NewRedisResource, NewMariaDBResource,
+		NewBackupPolicyResource, NewMaintenanceWindowResource,
+		NewDatabaseUserResource,
 	}
 }
 
 func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewPostgreSQLDataSource, NewRedisDataSource, NewMariaDBDataSource,
+		NewBackupsDataSource,
 	}
+}
+
+func (p *appcatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewConnectionEphemeralResource}
 }

@@ -51,10 +51,11 @@ func (redisKind) descriptor() kindDescriptor {
 		versions:         []string{"7.0", "7.2", "8.0"},
 		defaultVersion:   "7.2",
 		versionPath:      "spec.parameters.service.version",
+		majorOf:          majorBeforeFirstDot,
 		instances:        []validator.Int64{int64validator.OneOf(0, 1, 3)},
 		defaultInstances: 1,
 		instancesDoc: "Number of Redis instances: 1 (default), 3 or 0. Three make the service highly available with Redis Sentinel, " +
-			"which moves `connection_details.host` to the sentinel service and fills `connection_details.sentinel_hosts`; 0 suspends the instance and keeps its data.",
+			"which moves `connection_details.host` to the sentinel service and fills `connection_details.sentinel_hosts`.",
 		// HA moves the host; TLS switches the URL's scheme and the client certificate.
 		connectionAffectedBy: []path.Path{path.Root("instances"), path.Root("tls_enabled"), path.Root("tls_auth_clients")},
 	}
@@ -96,6 +97,8 @@ func (redisKind) expand(ctx context.Context, m *redisModel) (appcat.RedisParamet
 		TLS:        m.tlsModel.expand(),
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
+		// Redis' restore has no claimType.
+		Restore: expandRestore(ctx, m.Restore, "", &diags),
 	}, "", diags
 }
 
@@ -110,7 +113,7 @@ func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redis
 		size = &appcat.RedisSize{}
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
 	m.tlsModel.flatten(p.TLS)
 	m.Plan = stringOr(size.Plan, redisDefaultPlan)
 	m.CPURequests, m.CPULimits = stringPtrOrNull(size.CPURequests), stringPtrOrNull(size.CPULimits)
@@ -120,8 +123,9 @@ func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redis
 	return nil
 }
 
-func (redisKind) validatePlan(_ context.Context, plan, state *redisModel, diags *diag.Diagnostics) {
+func (redisKind) validatePlan(ctx context.Context, plan, state *redisModel, diags *diag.Diagnostics) {
 	checkGuaranteedNeedsHA(&plan.instanceModel, 3, diags)
+	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{selfService: true, needsBackupName: true, what: "Redis"}, diags)
 	if state != nil {
 		checkDiskOnlyGrows(path.Root("disk"), state.Disk, plan.Disk, diags)
 	}

@@ -60,7 +60,8 @@ func TestAccRedis(t *testing.T) {
 			},
 			{
 				// Size, settings and an upgrade change in place and keep the connection details.
-				Config: k.config(ns, name, updated...),
+				// 7.2 → 8.0 is a major upgrade: allowed for this apply only, as a user would.
+				Config: k.config(ns, name, slices.Concat(updated, []string{"allow_major_version_upgrade = true"})...),
 				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate,
 					plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("connection_details").AtMapKey("host"), knownvalue.StringRegexp(single))),
 				ConfigStateChecks: []statecheck.StateCheck{

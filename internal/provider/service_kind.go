@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,6 +47,10 @@ type kindDescriptor struct {
 	defaultVersion string
 	// versionPath is where the version lives in spec.parameters, for docs.
 	versionPath string
+	// majorOf returns the major version of one of versions: a change of it is a major upgrade,
+	// which needs allow_major_version_upgrade. See wholeVersionIsMajor and majorBeforeFirstDot;
+	// nil counts every version change as major.
+	majorOf func(version string) string
 	// instances validates the instance count; defaultInstances is the platform's default.
 	instances        []validator.Int64
 	defaultInstances int64
@@ -53,4 +58,23 @@ type kindDescriptor struct {
 	// connectionAffectedBy are the attributes whose change changes the connection details
 	// (e.g. the HA switch changes the host). Other changes keep the planned connection as is.
 	connectionAffectedBy []path.Path
+}
+
+// wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's
+// "15", "16"): every version change is a major upgrade.
+func wholeVersionIsMajor(version string) string { return version }
+
+// majorBeforeFirstDot is majorOf for kinds with major.minor versions (Redis "7.2", MariaDB
+// "11.4"): 7.2 → 8.0 is a major upgrade, 7.0 → 7.2 is not.
+func majorBeforeFirstDot(version string) string {
+	major, _, _ := strings.Cut(version, ".")
+	return major
+}
+
+// majorVersion is the major version of one of the kind's versions (descriptor.majorOf).
+func (d kindDescriptor) majorVersion(version string) string {
+	if d.majorOf == nil {
+		return wholeVersionIsMajor(version)
+	}
+	return d.majorOf(version)
 }

@@ -2,6 +2,8 @@ resource "appcat_postgresql" "db" {
   name      = "orders-db"
   namespace = "my-app"
 
+  # Changing the version later is an in-place upgrade; a major one (every PostgreSQL version
+  # change, e.g. "17" to "18") also needs allow_major_version_upgrade = true for that apply.
   version   = "17"
   plan      = "standard-4"
   disk      = "50Gi"

@@ -1,0 +1,4 @@
+import {
+  to = appcat_backup_policy.db
+  id = "my-app/orders-db"
+}

@@ -1,0 +1,35 @@
+resource "appcat_postgresql" "db" {
+  name      = "orders-db"
+  namespace = "my-app"
+}
+
+# Backups of orders-db every six hours, kept for 14 days.
+resource "appcat_backup_policy" "db" {
+  kind        = "postgresql"
+  instance_id = appcat_postgresql.db.id
+
+  schedule  = "0 */6 * * *" # UTC
+  retention = 14
+}
+
+resource "appcat_redis" "cache" {
+  name      = "session-cache"
+  namespace = "my-app"
+}
+
+# Redis and MariaDB keep backups by restic-style rules instead of a number of days.
+resource "appcat_backup_policy" "cache" {
+  kind        = "redis"
+  instance_id = appcat_redis.cache.id
+
+  schedule    = "30 1 * * *" # 01:30 UTC every day
+  keep_last   = 3
+  keep_daily  = 7
+  keep_weekly = 4
+}
+
+# enabled = false turns backups off but keeps the policy; removing the resource instead
+# returns the instance to the platform's defaults (backups on, random daily time).
+output "orders_db_backup_schedule" {
+  value = appcat_backup_policy.db.effective_schedule
+}

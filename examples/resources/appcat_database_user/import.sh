@@ -1,0 +1,4 @@
+# A database user is imported by namespace/instance/user. When a PostgreSQL and a MariaDB
+# instance share that name, name the kind: kind:namespace/instance/user.
+terraform import appcat_database_user.orders my-app/orders-db/orders
+terraform import 'appcat_database_user.services["cart"]' mariadb:my-app/shop-db/cart

@@ -1,0 +1,18 @@
+resource "appcat_postgresql" "db" {
+  name      = "orders-db"
+  namespace = "my-app"
+  version   = "16"
+}
+
+# Maintenance on Tuesday nights at 22:30 UTC (not local time).
+resource "appcat_maintenance_window" "db" {
+  kind        = "postgresql"
+  instance_id = appcat_postgresql.db.id
+
+  day_of_week = "tuesday"
+  time_of_day = "22:30:00" # hh:mm:ss, UTC
+}
+
+output "last_maintenance" {
+  value = appcat_maintenance_window.db.last_maintenance
+}

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// How resources and data sources that belong to an instance name it: `kind` (the instance
+// resource's type without the `appcat_` prefix) and `instance_id`, the instance resource's `id`
+// (`namespace/name`). One reference (`instance_id = appcat_postgresql.db.id`) carries namespace
+// and name and makes Terraform create the instance first and destroy it last. The kind cannot be
+// told from the ID without asking the platform, and a plan of a new resource must not need the
+// platform, so it is an attribute of its own.
+
+// attachableKinds are the kinds blocks and backups can be attached to.
+func attachableKinds() []kindDescriptor {
+	return []kindDescriptor{postgresqlKind{}.descriptor(), redisKind{}.descriptor(), mariadbKind{}.descriptor()}
+}
+
+func attachableKindNames() []string {
+	var names []string
+	for _, k := range attachableKinds() {
+		names = append(names, k.typeName)
+	}
+	return names
+}
+
+func attachableKind(name string) (kindDescriptor, bool) {
+	for _, k := range attachableKinds() {
+		if k.typeName == name {
+			return k, true
+		}
+	}
+	return kindDescriptor{}, false
+}
+
+// instanceIDFormat is namespace/name, both DNS labels.
+var instanceIDFormat = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+func splitInstanceID(id string) (namespace, name string, ok bool) {
+	if !instanceIDFormat.MatchString(id) {
+		return "", "", false
+	}
+	namespace, name, _ = strings.Cut(id, "/")
+	return namespace, name, true
+}
+
+func kindDoc() string {
+	return fmt.Sprintf("Kind of the instance: %s (the instance resource's type without `appcat_`).", quoteList(attachableKindNames()))
+}
+
+const instanceIDDoc = "ID of the instance, `namespace/name` — usually a reference to the instance resource's `id`, e.g. `appcat_postgresql.db.id`."
+
+func instanceIDValidators() []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(instanceIDFormat,
+		"must be the instance's ID, namespace/name (e.g. appcat_postgresql.db.id)")}
+}
+
+// instanceRefAttributes are the attributes that attach a resource to an instance.
+func instanceRefAttributes(displayName string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed: true,
+			MarkdownDescription: "The instance's ID, `namespace/name`: an instance has at most one " + displayName +
+				". Import with it (or with `kind:namespace/name`).",
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"kind": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: kindDoc() + " Changing it replaces the " + displayName + ".",
+			Validators:          []validator.String{stringvalidator.OneOf(attachableKindNames()...)},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"instance_id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: instanceIDDoc + " Changing it replaces the " + displayName + ".",
+			Validators:          instanceIDValidators(),
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+	}
+}
+
+// instanceRefDataSourceAttributes are the same for a data source.
+func instanceRefDataSourceAttributes() map[string]dschema.Attribute {
+	return map[string]dschema.Attribute{
+		"id": dschema.StringAttribute{Computed: true, MarkdownDescription: "The instance's ID, `namespace/name`."},
+		"kind": dschema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: kindDoc(),
+			Validators:          []validator.String{stringvalidator.OneOf(attachableKindNames()...)},
+		},
+		"instance_id": dschema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: instanceIDDoc,
+			Validators:          instanceIDValidators(),
+		},
+	}
+}

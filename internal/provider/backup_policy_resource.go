@@ -1,0 +1,254 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// appcat_backup_policy: spec.parameters.backup of one instance, on the attached-block engine.
+
+// Platform defaults of spec.parameters.backup.
+const (
+	defaultPostgreSQLRetention = 6 // days
+	defaultKeepDaily           = 6 // Redis and MariaDB
+)
+
+type backupPolicyModel struct {
+	attachedModel
+	Enabled           types.Bool   `tfsdk:"enabled"`
+	Schedule          types.String `tfsdk:"schedule"`
+	Retention         types.Int64  `tfsdk:"retention"`
+	KeepLast          types.Int64  `tfsdk:"keep_last"`
+	KeepHourly        types.Int64  `tfsdk:"keep_hourly"`
+	KeepDaily         types.Int64  `tfsdk:"keep_daily"`
+	KeepWeekly        types.Int64  `tfsdk:"keep_weekly"`
+	KeepMonthly       types.Int64  `tfsdk:"keep_monthly"`
+	KeepYearly        types.Int64  `tfsdk:"keep_yearly"`
+	EffectiveSchedule types.String `tfsdk:"effective_schedule"`
+}
+
+// NewBackupPolicyResource is appcat_backup_policy.
+func NewBackupPolicyResource() resource.Resource {
+	return newAttachedResource[backupPolicyModel](backupPolicy{})
+}
+
+type backupPolicy struct{}
+
+func (backupPolicy) descriptor() blockDescriptor {
+	return blockDescriptor{
+		typeName:     "backup_policy",
+		block:        "backup",
+		fieldManager: "terraform-appcat-backup-policy",
+		displayName:  "backup policy",
+		description:  backupPolicyDescription,
+	}
+}
+
+const backupPolicyDescription = "The backup policy of one AppCat instance (PostgreSQL, Redis or MariaDB): whether the platform backs it up, " +
+	"when, and how long backups are kept — `spec.parameters.backup` of the instance's claim.\n\n" +
+	"The policy owns that block on its own (a server-side-apply field manager of its own), so it never fights the instance " +
+	"resource, which leaves the block alone. The apply waits until the platform reports the instance ready with the new policy. " +
+	"Changes made outside Terraform to the fields the policy models — also ones it leaves unset, such as a `keep_hourly` added with " +
+	"kubectl — show as drift and are undone by the next apply.\n\n" +
+	"**Disable versus remove.** `enabled = false` keeps the policy and turns backups off (for PostgreSQL, WAL archiving too, " +
+	"so no point-in-time restore is possible for that time); existing backups are kept until retention removes them. " +
+	"Destroying the policy (removing the resource) gives the block back to the platform: its defaults apply again — " +
+	"backups **on**, on a random daily schedule the platform chooses (see `effective_schedule`), with the default retention."
+
+func (backupPolicy) common(m *backupPolicyModel) *attachedModel { return &m.attachedModel }
+
+func keepAttribute(doc string, computed bool) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Optional:            true,
+		Computed:            computed,
+		MarkdownDescription: doc + " Redis and MariaDB only.",
+		Validators:          []validator.Int64{int64validator.AtLeast(0)},
+	}
+}
+
+func (backupPolicy) attributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"enabled": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Whether the platform backs the instance up. Defaults to `true`, as on the platform. `false` stops backups " +
+				"(and PostgreSQL's WAL archiving) but keeps the policy; destroying the policy instead returns to the platform's defaults (backups on).",
+			Default: booldefault.StaticBool(true),
+		},
+		"schedule": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "When backups run: a 5-field cron schedule in UTC (minute, hour, day of month, month, day of week), each field " +
+				"`*`, a number or `*/N`, e.g. `\"30 2 * * *\"` for 02:30 every day or `\"0 */6 * * *\"` every six hours. Without it the platform " +
+				"picks a random daily time (see `effective_schedule`).",
+			Validators: []validator.String{cronValidator{}},
+		},
+		"retention": schema.Int64Attribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("PostgreSQL only: how many days backups are kept (and with them the WAL archive for point-in-time restores). "+
+				"Defaults to `%d`, as on the platform. Redis and MariaDB use the `keep_*` attributes.", defaultPostgreSQLRetention),
+			Validators: []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"keep_last":    keepAttribute("How many of the latest backups to keep.", false),
+		"keep_hourly":  keepAttribute("How many hourly backups to keep.", false),
+		"keep_daily":   keepAttribute(fmt.Sprintf("How many daily backups to keep. Defaults to `%d`, as on the platform.", defaultKeepDaily), true),
+		"keep_weekly":  keepAttribute("How many weekly backups to keep.", false),
+		"keep_monthly": keepAttribute("How many monthly backups to keep.", false),
+		"keep_yearly":  keepAttribute("How many yearly backups to keep.", false),
+		"effective_schedule": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The schedule the platform uses (`status.schedules.backup`): `schedule`, or the platform's random daily time when `schedule` is not set.",
+			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("schedule"))},
+		},
+	}
+}
+
+// keepAttrs are the keep_* attributes of a model, by name.
+func (m *backupPolicyModel) keepAttrs() map[string]*types.Int64 {
+	return map[string]*types.Int64{
+		"keep_last": &m.KeepLast, "keep_hourly": &m.KeepHourly, "keep_daily": &m.KeepDaily,
+		"keep_weekly": &m.KeepWeekly, "keep_monthly": &m.KeepMonthly, "keep_yearly": &m.KeepYearly,
+	}
+}
+
+func (backupPolicy) managedFields(kind kindDescriptor) []string {
+	if kind.api.Kind == appcat.PostgreSQL.Kind {
+		return []string{"enabled", "schedule", "retention"}
+	}
+	return []string{"enabled", "schedule", "retention.keepLast", "retention.keepHourly", "retention.keepDaily",
+		"retention.keepWeekly", "retention.keepMonthly", "retention.keepYearly"}
+}
+
+func (backupPolicy) modifyPlan(_ context.Context, in attachedPlan[backupPolicyModel], diags *diag.Diagnostics) {
+	plan, config := in.plan, in.config
+	if in.kind.api.Kind == appcat.PostgreSQL.Kind {
+		for name, v := range config.keepAttrs() {
+			if !v.IsNull() {
+				diags.AddAttributeError(path.Root(name), name+" is not available for PostgreSQL",
+					fmt.Sprintf("%s is a retention rule of Redis and MariaDB backups. A PostgreSQL backup policy keeps backups a number of days: use retention (default %d).", name, defaultPostgreSQLRetention))
+			}
+		}
+		for _, v := range plan.keepAttrs() {
+			*v = types.Int64Null()
+		}
+		if config.Retention.IsNull() {
+			plan.Retention = types.Int64Value(defaultPostgreSQLRetention)
+		}
+		return
+	}
+	if !config.Retention.IsNull() {
+		diags.AddAttributeError(path.Root("retention"), "retention is not available for "+in.kind.displayName,
+			fmt.Sprintf("retention (days) is PostgreSQL's retention rule. %s backups are kept by keep_last, keep_hourly, keep_daily (default %d), keep_weekly, keep_monthly and keep_yearly.",
+				in.kind.displayName, defaultKeepDaily))
+	}
+	plan.Retention = types.Int64Null()
+	if config.KeepDaily.IsNull() {
+		plan.KeepDaily = types.Int64Value(defaultKeepDaily)
+	}
+}
+
+func (backupPolicy) expand(_ context.Context, m *backupPolicyModel, kind kindDescriptor) (any, diag.Diagnostics) {
+	if kind.api.Kind == appcat.PostgreSQL.Kind {
+		b := appcat.PostgreSQLBackup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule)}
+		if r := int64Ptr(m.Retention); r != nil {
+			b.Retention = *r
+		}
+		return b, nil
+	}
+	b := appcat.Backup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule)}
+	r := appcat.BackupRetention{
+		KeepLast: int64Ptr(m.KeepLast), KeepHourly: int64Ptr(m.KeepHourly), KeepDaily: int64Ptr(m.KeepDaily),
+		KeepWeekly: int64Ptr(m.KeepWeekly), KeepMonthly: int64Ptr(m.KeepMonthly), KeepYearly: int64Ptr(m.KeepYearly),
+	}
+	if r != (appcat.BackupRetention{}) {
+		b.Retention = &r
+	}
+	return b, nil
+}
+
+func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kindDescriptor, m *backupPolicyModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.EffectiveSchedule = types.StringNull()
+	if s := claim.Status.Schedules; s != nil {
+		m.EffectiveSchedule = stringOrNull(s.Backup)
+	}
+	for _, v := range m.keepAttrs() {
+		*v = types.Int64Null()
+	}
+	m.Retention = types.Int64Null()
+	if kind.api.Kind == appcat.PostgreSQL.Kind {
+		b, err := appcat.Block[appcat.PostgreSQLBackup](claim, "backup")
+		if err != nil {
+			diags.AddError("Could not read the backup policy", err.Error())
+			return diags
+		}
+		if b == nil {
+			b = &appcat.PostgreSQLBackup{}
+		}
+		m.Enabled = boolOr(b.Enabled, true)
+		m.Schedule = stringPtrOrNull(b.Schedule)
+		m.Retention = types.Int64Value(defaultPostgreSQLRetention)
+		if n, ok := intOrString(b.Retention); ok {
+			m.Retention = types.Int64Value(n)
+		}
+		return diags
+	}
+	b, err := appcat.Block[appcat.Backup](claim, "backup")
+	if err != nil {
+		diags.AddError("Could not read the backup policy", err.Error())
+		return diags
+	}
+	if b == nil {
+		b = &appcat.Backup{}
+	}
+	m.Enabled = boolOr(b.Enabled, true)
+	m.Schedule = stringPtrOrNull(b.Schedule)
+	r := b.Retention
+	if r == nil {
+		r = &appcat.BackupRetention{}
+	}
+	m.KeepLast, m.KeepHourly = int64PtrOrNull(r.KeepLast), int64PtrOrNull(r.KeepHourly)
+	m.KeepDaily = int64Or(r.KeepDaily, defaultKeepDaily)
+	m.KeepWeekly, m.KeepMonthly, m.KeepYearly = int64PtrOrNull(r.KeepWeekly), int64PtrOrNull(r.KeepMonthly), int64PtrOrNull(r.KeepYearly)
+	return diags
+}
+
+func int64PtrOrNull(p *int64) types.Int64 {
+	if p == nil {
+		return types.Int64Null()
+	}
+	return types.Int64Value(*p)
+}
+
+// intOrString reads an integer the API keeps as int-or-string (PostgreSQL's retention).
+func intOrString(v any) (int64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return int64(n), true
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	case string:
+		i, err := strconv.ParseInt(n, 10, 64)
+		return i, err == nil
+	}
+	return 0, false
+}

@@ -1,0 +1,725 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// appcat_database_user: one entry of spec.parameters.service.access[] of a PostgreSQL or MariaDB
+// instance. The platform treats that list as one value, so the resource changes it by
+// read-modify-write with the claim's resourceVersion and retries on conflict (appcat.PutAccess):
+// many users of one instance, created in one apply, all land.
+
+// databaseUserFieldManager names the access list's writer in the claim's managedFields.
+const databaseUserFieldManager = "terraform-appcat-database-user"
+
+const (
+	defaultUserCreateTimeout = 10 * time.Minute
+	defaultUserUpdateTimeout = 10 * time.Minute
+	defaultUserDeleteTimeout = 5 * time.Minute
+)
+
+type databaseUserModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	Kind                 types.String   `tfsdk:"kind"`
+	InstanceID           types.String   `tfsdk:"instance_id"`
+	User                 types.String   `tfsdk:"user"`
+	Database             types.String   `tfsdk:"database"`
+	Privileges           types.Set      `tfsdk:"privileges"`
+	ConnectionSecretName types.String   `tfsdk:"connection_secret_name"`
+	Connection           types.Object   `tfsdk:"connection_details"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+// userConnectionModel is a user's sensitive connection_details.
+type userConnectionModel struct {
+	Host          types.String `tfsdk:"host"`
+	Port          types.Int64  `tfsdk:"port"`
+	Username      types.String `tfsdk:"username"`
+	Password      types.String `tfsdk:"password"`
+	Database      types.String `tfsdk:"database"`
+	URL           types.String `tfsdk:"url"`
+	CACertificate types.String `tfsdk:"ca_certificate"`
+}
+
+var userConnectionAttrTypes = map[string]attr.Type{
+	"host":           types.StringType,
+	"port":           types.Int64Type,
+	"username":       types.StringType,
+	"password":       types.StringType,
+	"database":       types.StringType,
+	"url":            types.StringType,
+	"ca_certificate": types.StringType,
+}
+
+// userKinds are the kinds that have database users.
+func userKinds() []kindDescriptor {
+	return []kindDescriptor{postgresqlKind{}.descriptor(), mariadbKind{}.descriptor()}
+}
+
+func userKindNames() []string {
+	var names []string
+	for _, k := range userKinds() {
+		names = append(names, k.typeName)
+	}
+	return names
+}
+
+func userKind(name string) (kindDescriptor, bool) {
+	for _, k := range userKinds() {
+		if k.typeName == name {
+			return k, true
+		}
+	}
+	return kindDescriptor{}, false
+}
+
+// NewDatabaseUserResource is appcat_database_user.
+func NewDatabaseUserResource() resource.Resource { return &databaseUserResource{} }
+
+type databaseUserResource struct {
+	data *providerData
+}
+
+var (
+	_ resource.ResourceWithConfigure      = &databaseUserResource{}
+	_ resource.ResourceWithImportState    = &databaseUserResource{}
+	_ resource.ResourceWithModifyPlan     = &databaseUserResource{}
+	_ resource.ResourceWithValidateConfig = &databaseUserResource{}
+)
+
+func (r *databaseUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_database_user"
+}
+
+// secretNameFormat is a Kubernetes Secret name.
+var secretNameFormat = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+
+const accessNameDoc = "lowercase letters, digits and `-`, starting with a letter and ending with a letter or digit"
+
+func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: databaseUserDescription,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`namespace/instance/user`; also the import ID (or `kind:namespace/instance/user`).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"kind": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: fmt.Sprintf("Kind of the instance: %s. Changing it replaces the user.", quoteList(userKindNames())),
+				Validators:          []validator.String{stringvalidator.OneOf(userKindNames()...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"instance_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: instanceIDDoc + " Changing it replaces the user.",
+				Validators:          instanceIDValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"user": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Name of the database user (role): " + accessNameDoc + "; at most 63 characters for PostgreSQL, 32 for MariaDB. " +
+					"AppCat uses the name in Kubernetes object names, so `_` and uppercase letters are not possible. Changing it replaces the user.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.RegexMatches(appcat.AccessNameRule, "must consist of "+strings.ReplaceAll(accessNameDoc, "`", "'")),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"database": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Database the user gets, created by the platform when missing. Defaults to the user's name. " +
+					"Same rules as `user` (at most 63 characters for PostgreSQL, 64 for MariaDB). Several users may share a database. " +
+					"Changing it gives the user the new database; the platform keeps the old one.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 64),
+					stringvalidator.RegexMatches(appcat.AccessNameRule, "must consist of "+strings.ReplaceAll(accessNameDoc, "`", "'")),
+				},
+			},
+			"privileges": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Privileges granted on the database, uppercase as in SQL, e.g. `[\"SELECT\", \"INSERT\"]` " +
+					"(PostgreSQL: single words such as `CONNECT`, `CREATE`, `TEMPORARY`, `ALL`; MariaDB also `ALL PRIVILEGES`, `LOCK TABLES`). " +
+					"Unset: the platform grants `ALL`. **Not available for PostgreSQL on the CloudNativePG backend** (the default): " +
+					"the plan fails when the instance is known to run on it, and the apply refuses when it turns out to.",
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
+			},
+			"connection_secret_name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Name of the Secret, in the instance's namespace, that the platform writes the user's credentials into. " +
+					"Defaults to `<instance>-<user>`, as on the platform. It must not exist beforehand.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 253),
+					stringvalidator.RegexMatches(secretNameFormat, "must be a valid Kubernetes Secret name"),
+				},
+			},
+			"connection_details": schema.SingleNestedAttribute{
+				Computed:  true,
+				Sensitive: true,
+				MarkdownDescription: "How the user connects, from the user's connection secret. Sensitive, and stored in the state like every attribute; " +
+					"to configure a client without reading the credentials from the state, use the `appcat_connection` ephemeral resource.",
+				Attributes: map[string]schema.Attribute{
+					"host":           schema.StringAttribute{Computed: true, MarkdownDescription: "Host name to connect to."},
+					"port":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Port to connect to."},
+					"username":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user's name."},
+					"password":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The user's password, chosen by the platform."},
+					"database":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user's database."},
+					"url":            schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "Connection URL with credentials (for MariaDB without the database, as AppCat writes it)."},
+					"ca_certificate": schema.StringAttribute{Computed: true, MarkdownDescription: "PEM CA certificate that signs the server certificate."},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
+	}
+}
+
+const databaseUserDescription = "A database user of an AppCat PostgreSQL or MariaDB instance: a role (user) with a password the platform chooses, " +
+	"a database (created when missing), privileges on it, and a connection secret with the user's credentials — " +
+	"one entry of `spec.parameters.service.access[]` of the instance's claim.\n\n" +
+	"The platform treats that list as one value, so this resource changes it by read-modify-write with the claim's resourceVersion " +
+	"and retries when someone else wrote in between: many users of one instance can be created in one apply (`count`, `for_each`). " +
+	"The apply waits until the platform reports the instance ready and the user's connection secret written.\n\n" +
+	"~> **Destroying a user keeps its role and database.** Removing the entry makes the platform delete the user's connection secret, " +
+	"but — AppCat's documented behaviour — it keeps the role and the database with its data (the claim's `status.retainedRoles` lists them). " +
+	"`terraform destroy` says so in a warning with the SQL to drop them. Creating the user again later gives it its old role back.\n\n" +
+	"To keep the password out of the Terraform state altogether, do not read `connection_details`: configure clients with the " +
+	"`appcat_connection` ephemeral resource instead, which reads the same secret without storing it."
+
+func (r *databaseUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ValidateConfig checks what depends on the kind: name lengths and the form of privileges. It
+// needs no platform, so `terraform validate` reports it.
+func (r *databaseUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m databaseUserModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Kind.IsUnknown() || m.Kind.IsNull() {
+		return
+	}
+	k, ok := userKind(m.Kind.ValueString())
+	if !ok {
+		return // the attribute's validator reports it
+	}
+	validateUserConfig(ctx, k, m, &resp.Diagnostics)
+}
+
+func validateUserConfig(ctx context.Context, k kindDescriptor, m databaseUserModel, diags *diag.Diagnostics) {
+	userMax, dbMax := appcat.AccessLimits(k.api)
+	if v := m.User; !v.IsUnknown() && !v.IsNull() && len(v.ValueString()) > userMax {
+		diags.AddAttributeError(path.Root("user"), "User name too long",
+			fmt.Sprintf("%s allows user names of at most %d characters; %q has %d.", k.displayName, userMax, v.ValueString(), len(v.ValueString())))
+	}
+	if v := m.Database; !v.IsUnknown() && !v.IsNull() && len(v.ValueString()) > dbMax {
+		diags.AddAttributeError(path.Root("database"), "Database name too long",
+			fmt.Sprintf("%s allows database names of at most %d characters; %q has %d.", k.displayName, dbMax, v.ValueString(), len(v.ValueString())))
+	}
+	if m.Privileges.IsUnknown() || m.Privileges.IsNull() {
+		return
+	}
+	rule := appcat.PrivilegeRule(k.api)
+	for _, e := range m.Privileges.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		if !rule.MatchString(s.ValueString()) {
+			diags.AddAttributeError(path.Root("privileges"), "Invalid privilege",
+				fmt.Sprintf("%q is not a %s privilege the platform accepts (%s): write it in uppercase as in SQL, e.g. SELECT.", s.ValueString(), k.displayName, rule))
+		}
+	}
+}
+
+// userTarget is the instance and user a model names.
+type userTarget struct {
+	kind            kindDescriptor
+	namespace, name string // of the instance
+	user            string
+}
+
+func (t userTarget) instanceID() string { return t.namespace + "/" + t.name }
+func (t userTarget) id() string         { return t.namespace + "/" + t.name + "/" + t.user }
+
+func targetOf(m *databaseUserModel, diags *diag.Diagnostics) userTarget {
+	k, ok := userKind(m.Kind.ValueString())
+	if !ok {
+		diags.AddAttributeError(path.Root("kind"), "Unknown instance kind", fmt.Sprintf("kind %q is not one of %s.", m.Kind.ValueString(), quoteList(userKindNames())))
+	}
+	ns, name, ok := splitInstanceID(m.InstanceID.ValueString())
+	if !ok {
+		diags.AddAttributeError(path.Root("instance_id"), "Invalid instance ID", fmt.Sprintf("instance_id %q is not of the form namespace/name.", m.InstanceID.ValueString()))
+	}
+	return userTarget{kind: k, namespace: ns, name: name, user: m.User.ValueString()}
+}
+
+// expandUser turns a planned model into the access entry. Database and secret are always
+// written explicitly, so a change of the platform's defaults cannot move them.
+func expandUser(ctx context.Context, t userTarget, m *databaseUserModel) (appcat.Access, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	e := appcat.Access{User: t.user}
+	if db := m.Database.ValueString(); db != "" {
+		e.Database = &db
+	}
+	if !m.Privileges.IsNull() && !m.Privileges.IsUnknown() {
+		diags.Append(m.Privileges.ElementsAs(ctx, &e.Privileges, false)...)
+		slices.Sort(e.Privileges)
+	}
+	secret := m.ConnectionSecretName.ValueString()
+	if secret == "" {
+		secret = appcat.DefaultAccessSecretName(t.name, t.user)
+	}
+	e.WriteConnectionSecretToRef = &appcat.NamespacedRef{Name: secret, Namespace: t.namespace}
+	return e, diags
+}
+
+// flattenUser sets the model from the access entry and the user's secret (nil: not read).
+func flattenUser(t userTarget, e appcat.Access, secret map[string][]byte, m *databaseUserModel, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(t.id())
+	m.Kind = types.StringValue(t.kind.typeName)
+	m.InstanceID = types.StringValue(t.instanceID())
+	m.User = types.StringValue(e.User)
+	m.Database = types.StringValue(appcat.AccessDatabase(e))
+	m.ConnectionSecretName = types.StringValue(appcat.AccessSecretName(t.name, e))
+	if len(e.Privileges) == 0 {
+		m.Privileges = types.SetNull(types.StringType)
+	} else {
+		set, ds := types.SetValueFrom(context.Background(), types.StringType, e.Privileges)
+		diags.Append(ds...)
+		m.Privileges = set
+	}
+	m.Connection = userConnectionObject(t.kind, secret, diags)
+}
+
+// userConnectionObject builds connection_details from a user's secret; null without one.
+func userConnectionObject(k kindDescriptor, secret map[string][]byte, diags *diag.Diagnostics) types.Object {
+	spec, ok := appcat.AccessSecretOf(k.api)
+	if secret == nil || !ok {
+		return types.ObjectNull(userConnectionAttrTypes)
+	}
+	c := connectionValues(spec.Connection, secret)
+	obj, ds := types.ObjectValueFrom(context.Background(), userConnectionAttrTypes, userConnectionModel{
+		Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, Database: c.Database, URL: c.URL, CACertificate: c.CACertificate,
+	})
+	diags.Append(ds...)
+	return obj
+}
+
+func (r *databaseUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan databaseUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultUserCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r.putAndWait(ctx, &plan, true, &resp.State, &resp.Diagnostics)
+}
+
+func (r *databaseUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan databaseUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUserUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// Until the change is written the user is as it was: a failure before that leaves the prior
+	// state, not the plan with its unknown credentials.
+	resp.State.Raw = req.State.Raw.Copy()
+	r.putAndWait(ctx, &plan, false, &resp.State, &resp.Diagnostics)
+}
+
+// putAndWait writes the user's entry, saves the state at once (a failed wait leaves a tracked
+// resource, tainted on create), waits until the platform has written the user's secret, and saves
+// the credentials.
+func (r *databaseUserResource) putAndWait(ctx context.Context, plan *databaseUserModel, create bool, state stateSetter, diags *diag.Diagnostics) {
+	client, ds := r.data.appcatClient()
+	diags.Append(ds...)
+	t := targetOf(plan, diags)
+	if diags.HasError() {
+		return
+	}
+	entry, ds := expandUser(ctx, t, plan)
+	diags.Append(ds...)
+	if diags.HasError() {
+		return
+	}
+	action := "update"
+	if create {
+		action = "create"
+	}
+	tflog.Info(ctx, fmt.Sprintf("writing database user %s of %s %s", t.user, t.kind.api.Kind, t.instanceID()), map[string]any{"field_manager": databaseUserFieldManager})
+	view, err := client.PutAccess(ctx, t.kind.api, t.namespace, t.name, databaseUserFieldManager, entry, create)
+	switch {
+	case appcat.IsNotFound(err):
+		diags.AddAttributeError(path.Root("instance_id"), fmt.Sprintf("%s instance %s not found", t.kind.displayName, t.instanceID()),
+			fmt.Sprintf("There is no %s instance %s on the platform, so user %s cannot be added to it. Nothing was changed.\n\n"+
+				"Create the instance first; referring to its resource (instance_id = appcat_%s.<name>.id) makes Terraform do that in the right order.",
+				t.kind.displayName, t.instanceID(), t.user, t.kind.typeName))
+		return
+	case errors.Is(err, appcat.ErrPrivilegesUnsupported):
+		diags.AddAttributeError(path.Root("privileges"), "Privileges not supported on CloudNativePG", cnpgPrivilegesMessage(t)+"\n\nNothing was changed.")
+		return
+	case errors.Is(err, appcat.ErrAccessExists):
+		diags.AddAttributeError(path.Root("user"), fmt.Sprintf("User %s already exists on %s", t.user, t.instanceID()),
+			fmt.Sprintf("%s %s already lists user %q in spec.parameters.service.access (another resource or tool manages it). Nothing was changed.\n\n"+
+				"To manage it with this resource, import it:\n\n  terraform import <address> %s", t.kind.displayName, t.instanceID(), t.user, t.id()))
+		return
+	case err != nil:
+		diags.AddError(fmt.Sprintf("Could not %s database user %s", action, t.id()), appcat.Explain(err))
+		return
+	}
+	applied, _ := view.Find(t.user)
+	flattenUser(t, applied, nil, plan, diags)
+	diags.Append(state.Set(ctx, plan)...)
+	if diags.HasError() {
+		return
+	}
+
+	tflog.Info(ctx, fmt.Sprintf("waiting for the platform to provision database user %s", t.id()), map[string]any{"generation": view.Generation})
+	secret, err := client.WaitAccess(ctx, t.kind.api, t.namespace, t.name, view.Generation, t.user, appcat.WaitOptions{}, progressLogger(ctx))
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Database user %s was not provisioned", t.id()), err.Error()+
+			"\n\nThe user is in the instance's access list and tracked in the state; the next apply checks it again.")
+		return
+	}
+	flattenUser(t, applied, secret, plan, diags)
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+func cnpgPrivilegesMessage(t userTarget) string {
+	return fmt.Sprintf("%s instance %s runs on the CloudNativePG backend, where the platform does not support privileges for database users. "+
+		"Remove privileges (user %s then gets ALL on its database), or use an instance with backend = \"stackgres\".", t.kind.displayName, t.instanceID(), t.user)
+}
+
+func (r *databaseUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state databaseUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.appcatClient()
+	resp.Diagnostics.Append(diags...)
+	t := targetOf(&state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	view, err := client.GetAccess(ctx, t.kind.api, t.namespace, t.name, appcat.Snapshot)
+	if appcat.IsNotFound(err) {
+		tflog.Warn(ctx, fmt.Sprintf("%s %s is gone from the platform; removing database user %s from the state", t.kind.api.Kind, t.instanceID(), t.user))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read database user %s", t.id()), appcat.Explain(err))
+		return
+	}
+	entry, ok := view.Find(t.user)
+	if !ok {
+		tflog.Warn(ctx, fmt.Sprintf("user %s is no longer in the access list of %s %s; removing it from the state", t.user, t.kind.api.Kind, t.instanceID()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	secret, err := client.ConnectionSecret(ctx, t.namespace, appcat.AccessSecretName(t.name, entry), appcat.Snapshot)
+	if appcat.IsNotFound(err) {
+		secret, err = nil, nil // not (yet) written: the platform will
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not read the connection secret of database user %s", t.id()), err.Error())
+		return
+	}
+	flattenUser(t, entry, secret, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete removes the user's entry. The platform deletes the user's secret but keeps the role and
+// the database: a warning says so, with the SQL to drop them.
+func (r *databaseUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state databaseUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	client, diags := r.data.appcatClient()
+	resp.Diagnostics.Append(diags...)
+	t := targetOf(&state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultUserDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tflog.Info(ctx, fmt.Sprintf("removing database user %s from %s %s", t.user, t.kind.api.Kind, t.instanceID()), map[string]any{"field_manager": databaseUserFieldManager})
+	view, removed, err := client.DeleteAccess(ctx, t.kind.api, t.namespace, t.name, databaseUserFieldManager, t.user)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not remove database user %s", t.id()), appcat.Explain(err))
+		return
+	}
+	if !removed {
+		return // the instance or the entry is gone already
+	}
+	database := state.Database.ValueString()
+	if database == "" {
+		database = t.user
+	}
+	var sharedWith []string
+	for _, e := range view.Users {
+		if appcat.AccessDatabase(e) == database {
+			sharedWith = append(sharedWith, e.User)
+		}
+	}
+	summary, detail := retainedRoleWarning(t, database, sharedWith)
+	resp.Diagnostics.AddWarning(summary, detail)
+
+	// The platform deletes the user's secret in the pass that reports the new generation ready.
+	if _, _, err := client.WaitReady(ctx, t.kind.api, t.namespace, t.name, view.Generation, appcat.WaitOptions{}, progressLogger(ctx)); err != nil {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The platform has not confirmed the removal of database user %s", t.id()),
+			"The user was removed from the instance's access list; the platform has not reported the instance ready since, "+
+				"so the user's connection secret may still exist for a while.\n\n"+err.Error())
+	}
+}
+
+// retainedRoleWarning is the warning of a destroyed user: the platform keeps role and database;
+// this is how to drop them. sharedWith are the remaining users of the same database.
+func retainedRoleWarning(t userTarget, database string, sharedWith []string) (summary, detail string) {
+	summary = fmt.Sprintf("The platform keeps role %s and database %s of %s", t.user, database, t.instanceID())
+	var b strings.Builder
+	fmt.Fprintf(&b, "User %s was removed from %s instance %s and its connection secret is deleted. "+
+		"As documented for AppCat, the platform keeps the role (user) %q and the database %q with all their data "+
+		"(status.retainedRoles of the claim lists them); creating the user again gives it the same role back.\n\n", t.user, t.kind.displayName, t.instanceID(), t.user, database)
+	b.WriteString("If they are no longer needed, drop them yourself, connected as the instance's admin user (connection_details of the instance resource):\n\n")
+	switch t.kind.api.Kind {
+	case appcat.MariaDB.Kind:
+		if len(sharedWith) == 0 {
+			fmt.Fprintf(&b, "  DROP DATABASE `%s`;\n", database)
+		}
+		fmt.Fprintf(&b, "  DROP USER '%s'@'%%';\n", t.user)
+	default:
+		if len(sharedWith) == 0 {
+			fmt.Fprintf(&b, "  DROP DATABASE \"%s\";\n", database)
+		}
+		fmt.Fprintf(&b, "  REASSIGN OWNED BY \"%s\" TO postgres;  -- in every database the role owns objects in\n", t.user)
+		fmt.Fprintf(&b, "  DROP OWNED BY \"%s\";\n", t.user)
+		fmt.Fprintf(&b, "  DROP ROLE \"%s\";\n", t.user)
+	}
+	if len(sharedWith) > 0 {
+		fmt.Fprintf(&b, "\nDatabase %q is still used by %s, so it is not in the list above.", database, quoteList(sharedWith))
+	} else {
+		b.WriteString("\nDropping the database deletes its data for good; take a backup first if in doubt.")
+	}
+	return summary, b.String()
+}
+
+// ImportState takes `namespace/instance/user` and finds the instance's kind on the platform;
+// `kind:namespace/instance/user` names the kind (needed only when a PostgreSQL and a MariaDB
+// instance share the name).
+func (r *databaseUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	kindName, id, hasKind := strings.Cut(req.ID, ":")
+	if !hasKind {
+		id, kindName = req.ID, ""
+	}
+	instanceID, user := id, ""
+	if i := strings.LastIndex(id, "/"); i > 0 {
+		instanceID, user = id[:i], id[i+1:]
+	}
+	ns, name, ok := splitInstanceID(instanceID)
+	if !ok || !appcat.AccessNameRule.MatchString(user) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected namespace/instance/user (or kind:namespace/instance/user, kind one of %s), got %q.", quoteList(userKindNames()), req.ID))
+		return
+	}
+	client, diags := r.data.appcatClient()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kinds := userKinds()
+	if hasKind {
+		k, ok := userKind(kindName)
+		if !ok {
+			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, req.ID, quoteList(userKindNames())))
+			return
+		}
+		kinds = []kindDescriptor{k}
+	}
+	var found, instances []string
+	for _, k := range kinds {
+		view, err := client.GetAccess(ctx, k.api, ns, name, appcat.Exact)
+		switch {
+		case appcat.IsNotFound(err):
+			continue
+		case err != nil:
+			resp.Diagnostics.AddError(fmt.Sprintf("Could not look up instance %s", instanceID), appcat.Explain(err))
+			return
+		}
+		instances = append(instances, k.typeName)
+		if _, ok := view.Find(user); ok {
+			found = append(found, k.typeName)
+		}
+	}
+	switch {
+	case len(found) == 1:
+		kindName = found[0]
+	case len(found) > 1:
+		resp.Diagnostics.AddError("Ambiguous import ID",
+			fmt.Sprintf("Instances of several kinds named %s have a user %s: %s. Name the kind in the import ID, e.g. %s:%s.", instanceID, user, quoteList(found), found[0], id))
+		return
+	case len(instances) > 0:
+		resp.Diagnostics.AddError("User not found",
+			fmt.Sprintf("Instance %s (%s) has no user %q in spec.parameters.service.access.", instanceID, quoteList(instances), user))
+		return
+	default:
+		resp.Diagnostics.AddError("Instance not found", fmt.Sprintf("There is no %s instance %s to import user %s of.", strings.Join(userKindNames(), " or "), instanceID, user))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ns+"/"+name+"/"+user)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kind"), kindName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), user)...)
+}
+
+// ModifyPlan fills the defaults only the provider knows (database, secret name, id), keeps the
+// credentials from the state unless the user's database or secret changes, and refuses
+// privileges on a PostgreSQL instance that runs on CloudNativePG when the platform already has it.
+func (r *databaseUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config databaseUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *databaseUserModel
+	if !req.State.Raw.IsNull() {
+		state = &databaseUserModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+
+	ns, name, instanceKnown := "", "", false
+	if !plan.InstanceID.IsUnknown() {
+		ns, name, instanceKnown = splitInstanceID(plan.InstanceID.ValueString())
+	}
+	userKnown := !plan.User.IsUnknown()
+	if config.Database.IsNull() {
+		plan.Database = types.StringUnknown()
+		if userKnown {
+			plan.Database = plan.User
+		}
+	}
+	if config.ConnectionSecretName.IsNull() {
+		plan.ConnectionSecretName = types.StringUnknown()
+		if userKnown && instanceKnown {
+			plan.ConnectionSecretName = types.StringValue(appcat.DefaultAccessSecretName(name, plan.User.ValueString()))
+		}
+	}
+	if userKnown && instanceKnown {
+		plan.ID = types.StringValue(ns + "/" + name + "/" + plan.User.ValueString())
+	}
+	// The credentials stay what they are unless the user's database or secret changes.
+	plan.Connection = types.ObjectUnknown(userConnectionAttrTypes)
+	if state != nil && !state.Connection.IsNull() && plan.Database.Equal(state.Database) && plan.ConnectionSecretName.Equal(state.ConnectionSecretName) {
+		plan.Connection = state.Connection
+	}
+
+	if instanceKnown && (state == nil || !plan.Privileges.Equal(state.Privileges)) {
+		r.checkPrivilegesSupported(ctx, &plan, ns, name, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// checkPrivilegesSupported reads the instance from the platform — only when privileges are set on
+// a PostgreSQL user, and only if the instance exists already — and refuses the plan when it runs
+// on CloudNativePG. An instance created in the same apply is checked when the user is written
+// (appcat.PutAccess refuses without writing anything).
+func (r *databaseUserResource) checkPrivilegesSupported(ctx context.Context, plan *databaseUserModel, ns, name string, diags *diag.Diagnostics) {
+	if plan.Kind.ValueString() != (postgresqlKind{}).descriptor().typeName || plan.Privileges.IsNull() || plan.Privileges.IsUnknown() {
+		return
+	}
+	if r.data == nil || r.data.unknownConfig || r.data.client == nil {
+		return
+	}
+	k := postgresqlKind{}.descriptor()
+	view, err := r.data.client.GetAccess(ctx, k.api, ns, name, appcat.Snapshot)
+	if err != nil {
+		if !appcat.IsNotFound(err) {
+			tflog.Warn(ctx, "could not read the instance to check its backend; the apply checks again", map[string]any{"error": err.Error()})
+		}
+		return
+	}
+	if view.Composition == "" || appcat.PrivilegesSupported(k.api, view.Composition) {
+		// An instance the platform has not set up yet has no composition: the apply checks.
+		return
+	}
+	t := userTarget{kind: k, namespace: ns, name: name, user: plan.User.ValueString()}
+	diags.AddAttributeError(path.Root("privileges"), "Privileges not supported on CloudNativePG", cnpgPrivilegesMessage(t))
+}
+
+// connectionValues picks the parts of a connection from a connection secret by their keys.
+func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) connectionModel {
+	value := func(key string) types.String {
+		if v, ok := secret[key]; ok && key != "" {
+			return types.StringValue(string(v))
+		}
+		return types.StringNull()
+	}
+	port := types.Int64Null()
+	if v, ok := secret[keys.Port]; ok && keys.Port != "" {
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64); err == nil {
+			port = types.Int64Value(n)
+		}
+	}
+	return connectionModel{
+		Host: value(keys.Host), Port: port, Username: value(keys.Username), Password: value(keys.Password),
+		Database: value(keys.Database), URL: value(keys.URL), CACertificate: value(keys.CA),
+		ClientCertificate: value(keys.ClientCertificate), ClientKey: value(keys.ClientKey),
+		LoadBalancerIP: value(keys.LoadBalancerIP), SentinelHosts: value(keys.SentinelHosts),
+	}
+}

@@ -213,15 +213,7 @@ const databaseUserDescription = "A database user of an AppCat PostgreSQL or Mari
 	"`appcat_connection` ephemeral resource instead, which reads the same secret without storing it."
 
 func (r *databaseUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks what depends on the kind: name lengths and the form of privileges. It

@@ -58,15 +58,7 @@ func (r *instanceResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRe
 }
 
 func (r *instanceResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // ValidateResourceConfig runs before the provider is configured
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // fieldManager is the server-side apply field manager of this resource type: it owns the fields

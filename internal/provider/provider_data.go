@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
@@ -15,6 +17,20 @@ type providerData struct {
 	// created in the same apply). Plans of new resources work without a client; anything that
 	// needs the platform reports a clear error instead.
 	unknownConfig bool
+}
+
+// providerDataFrom is what every resource, data source and ephemeral resource does in Configure:
+// take the provider's data, which is nil while Terraform validates configuration before the
+// provider is configured.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+	}
+	return data
 }
 
 func (d *providerData) appcatClient() (*appcat.Client, diag.Diagnostics) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -14,10 +15,24 @@ import (
 // version is set by goreleaser at build time.
 var version = "dev"
 
+// quietSDKLogsWhenTerraformDoesNotLog turns the SDK's own trace logs off when terraform runs
+// without any log level. terraform-plugin-go and the framework otherwise log every request at
+// TRACE, and terraform discards it: in a no-change plan of 300 instances that formatting was a
+// third of the provider's CPU. With TF_LOG (or TF_LOG_PROVIDER, TF_LOG_SDK) set, nothing changes.
+func quietSDKLogsWhenTerraformDoesNotLog() {
+	for _, env := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_APPCAT", "TF_LOG_SDK"} {
+		if os.Getenv(env) != "" {
+			return
+		}
+	}
+	_ = os.Setenv("TF_LOG_SDK", "off")
+}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	quietSDKLogsWhenTerraformDoesNotLog()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/vshn/appcat",

@@ -38,6 +38,9 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	if err := r.deleteBackups(ctx, obj); err != nil { // backups.go
 		return ctrl.Result{}, err
 	}
+	if err := r.deleteSLAReports(ctx, obj); err != nil { // sla_probes.go
+		return ctrl.Result{}, err
+	}
 	nsName, _, _ := unstructured.NestedString(obj.Object, "status", "instanceNamespace")
 	if nsName == "" {
 		if composite := specString(obj, "resourceRef", "name"); composite != "" {

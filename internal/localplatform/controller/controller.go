@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 			// it, and reads right after writes must see those writes.
 			Unstructured: true,
 			DisableFor: append([]client.Object{&corev1.ConfigMap{}, &corev1.Secret{}, &corev1.Namespace{}, &rbacv1.RoleBinding{}},
-				backupObjects()...), // backups.go
+				append(backupObjects(), slaReportObject())...), // backups.go, sla_probes.go
 		}},
 		// The launcher may start the controller more than once in one process (tests).
 		Controller:              config.Controller{SkipNameValidation: ptr.To(true)},
@@ -105,8 +105,12 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 		return err
 	}
 	cas := &caStore{c: mgr.GetClient()}
+	metrics, err := startMetricsServer(ctx, mgr.GetAPIReader()) // metrics_server.go
+	if err != nil {
+		return err
+	}
 	for _, k := range kinds {
-		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now}
+		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now, metrics: metrics}
 		if err := r.setup(mgr); err != nil {
 			return fmt.Errorf("setting up %s controller: %w", k.Kind, err)
 		}
@@ -130,6 +134,8 @@ func (r *reconciler) setup(mgr ctrl.Manager) error {
 		Watches(&rbacv1.RoleBinding{}, handler.EnqueueRequestsFromMapFunc(r.claimsInNamespace)).
 		// A connection secret deleted or edited by someone else is written again.
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretClaim), builder.WithPredicates(secretTampered{})).
+		// A created or changed alert channel is delivered to (alerting.go).
+		Watches(alertmanagerConfigObject(), handler.EnqueueRequestsFromMapFunc(r.alertChannelClaims)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles}).
 		Complete(r)
 }

@@ -29,6 +29,7 @@ type reconciler struct {
 	client    client.Client
 	clientset kubernetes.Interface // for the namespace finalize subresource
 	cas       *caStore
+	metrics   *metricsServer // serves the instances' metrics (metrics_server.go); nil in unit tests
 	log       logr.Logger
 	now       func() time.Time
 
@@ -75,6 +76,9 @@ func (r *reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		res, err = r.provision(ctx, obj)
 	}
 	res, err = r.handleError(ctx, obj, res, err)
+	if err == nil && obj.GetDeletionTimestamp() == nil {
+		res = r.probeSLA(ctx, obj, res) // sla_probes.go
+	}
 	if err == nil {
 		r.remember(obj, pass, res)
 	} else {
@@ -166,6 +170,11 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	alertNext, err := r.deliverAlerts(ctx, obj, status, wait <= 0) // alerting.go
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	next = minWait(next, alertNext)
 	if err := r.writeStatus(ctx, obj, status); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -295,6 +304,7 @@ func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS st
 	status["instanceNamespace"] = instanceNS
 	status["schedules"] = effectiveSchedules(obj)
 	status["observedGeneration"] = gen
+	r.metrics.setMetricsStatus(status, obj, r.kind)
 
 	synced := condition{Type: typeSynced, Status: statusTrue, Reason: reasonReconcileSuccess, ObservedGeneration: gen}
 	readyCond := condition{Type: typeReady, Status: statusTrue, Reason: reasonAvailable, ObservedGeneration: gen}

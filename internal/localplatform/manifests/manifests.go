@@ -30,6 +30,8 @@ var Files = []string{
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
 	"crd-backups.yaml",
+	"crd-slareports.yaml",
+	"crd-alertmanagerconfigs.yaml",
 	"policies.yaml",
 	"rbac.yaml",
 }

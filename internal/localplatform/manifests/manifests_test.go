@@ -110,6 +110,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
+		"CustomResourceDefinition/slareports.api.appcat.vshn.io",
+		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
 		"ValidatingAdmissionPolicyBinding/appcat-deletion-protection",
 		"ClusterRole/appcat:customer",
@@ -137,7 +139,7 @@ func TestInstallOrder(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 6 || len(objs.policies) != 1 || len(objs.bindings) != 1 || len(objs.roles) != 2 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 8 || len(objs.policies) != 1 || len(objs.bindings) != 1 || len(objs.roles) != 2 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}
@@ -156,7 +158,12 @@ func TestCRDsAreValid(t *testing.T) {
 			if internal.Spec.Conversion == nil {
 				internal.Spec.Conversion = &apiextensions.CustomResourceConversion{Strategy: apiextensions.NoneConverter}
 			}
-			internal.Status.StoredVersions = []string{"v1"}
+			internal.Status.StoredVersions = nil
+			for _, v := range crd.Spec.Versions {
+				if v.Storage {
+					internal.Status.StoredVersions = append(internal.Status.StoredVersions, v.Name)
+				}
+			}
 			if errs := crdvalidation.ValidateCustomResourceDefinition(context.Background(), &internal); len(errs) > 0 {
 				for _, e := range errs {
 					t.Errorf("%v", e)

@@ -29,6 +29,7 @@ type commonParams struct {
 	Security     *appcat.Security
 	Scheduling   *appcat.Scheduling
 	Restore      *appcat.Restore
+	Monitoring   *appcat.Monitoring
 }
 
 func expandCommon(ctx context.Context, c *instanceModel, diags *diag.Diagnostics) commonParams {
@@ -38,6 +39,7 @@ func expandCommon(ctx context.Context, c *instanceModel, diags *diag.Diagnostics
 		Instances:    int64Ptr(c.Instances),
 		Security:     expandSecurity(ctx, c, diags),
 		Scheduling:   expandScheduling(ctx, c, diags),
+		Monitoring:   expandAlerting(ctx, c.Alerting, diags),
 	}
 }
 
@@ -49,6 +51,7 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	flattenSecurity(p.Security, c)
 	flattenScheduling(p.Scheduling, c)
 	c.Restore = flattenRestore(p.Restore)
+	c.Alerting = flattenAlerting(p.Monitoring)
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).

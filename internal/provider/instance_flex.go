@@ -53,6 +53,7 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 		common.ConnectionSecretName = types.StringValue(ref.Name)
 	}
 	common.InstanceNamespace = stringOrNull(claim.Status.InstanceNamespace)
+	common.Logs = logsObject(claim.Status.InstanceNamespace, &diags)
 	common.CurrentVersion = stringOrNull(claim.Status.CurrentVersion)
 	common.PreviousVersion = stringOrNull(claim.Status.PreviousVersion)
 	if common.AllowMajorVersionUpgrade.IsNull() || common.AllowMajorVersionUpgrade.IsUnknown() {

@@ -25,12 +25,14 @@ type instanceModel struct {
 	Annotations          types.Map    `tfsdk:"annotations"`
 	ConnectionSecretName types.String `tfsdk:"connection_secret_name"`
 	InstanceNamespace    types.String `tfsdk:"instance_namespace"`
+	Logs                 types.Object `tfsdk:"logs"` // instance_logs.go
 	CurrentVersion       types.String `tfsdk:"current_version"`
 	PreviousVersion      types.String `tfsdk:"previous_version"`
 	// AllowMajorVersionUpgrade is the provider's own guard; it is never sent to the platform.
 	AllowMajorVersionUpgrade types.Bool     `tfsdk:"allow_major_version_upgrade"`
 	Connection               types.Object   `tfsdk:"connection_details"`
 	Restore                  types.Object   `tfsdk:"restore"`
+	Alerting                 types.Object   `tfsdk:"alerting"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 

@@ -115,6 +115,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 				stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`), "must be a valid Kubernetes Secret name"),
 			},
 		},
+		"logs": logsAttribute(), // instance_logs.go
 		"instance_namespace": schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "Namespace the platform runs the instance in (`vshn-" + d.api.Service + "-<name>-<suffix>`): its pods, logs and events are there.",
@@ -140,7 +141,8 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 				majorUpgradeDoc(d)),
 			Default: booldefault.StaticBool(false),
 		},
-		"restore": restoreAttribute(),
+		"restore":  restoreAttribute(),
+		"alerting": alertingAttribute(),
 		"connection_details": schema.SingleNestedAttribute{
 			Computed:            true,
 			Sensitive:           true,

@@ -97,6 +97,7 @@ func (mariadbKind) expand(ctx context.Context, m *mariadbModel) (appcat.MariaDBP
 		Security:     cp.Security,
 		Scheduling:   cp.Scheduling,
 		Restore:      expandRestore(ctx, m.Restore, "", &diags),
+		Monitoring:   cp.Monitoring,
 	}
 	var res appcat.Resources
 	if !m.ProxySQLCPURequest.IsNull() || !m.ProxySQLMemoryRequest.IsNull() {
@@ -118,7 +119,7 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 		svc = &appcat.MariaDBService{}
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
 	m.sizeModel.flatten(p.Size, mariadbDefaultPlan)
 	m.networkModel.flatten(p.Network)
 	m.tlsModel.flatten(p.TLS)

@@ -183,6 +183,7 @@ func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
 		Restore:    expandRestore(ctx, c.Restore, appcat.PostgreSQL.Kind, &diags),
+		Monitoring: cp.Monitoring,
 	}
 	if mode := stringPtr(m.ReplicationMode); mode != nil {
 		p.Replication = &appcat.PostgreSQLReplication{Mode: mode}
@@ -212,7 +213,7 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 		svc = &appcat.PostgreSQLService{}
 	}
 	flattenCommon(k.descriptor(), c, commonParams{Version: svc.MajorVersion, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
 	m.sizeModel.flatten(p.Size, postgresqlDefaultPlan)
 	m.networkModel.flatten(p.Network)
 

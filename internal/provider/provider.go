@@ -83,6 +83,7 @@ func (p *appcatProvider) Resources(context.Context) []func() resource.Resource {
 		NewPostgreSQLResource, NewRedisResource, NewMariaDBResource,
 		NewBackupPolicyResource, NewMaintenanceWindowResource,
 		NewDatabaseUserResource,
+		NewAlertChannelResource,
 	}
 }
 
@@ -90,6 +91,8 @@ func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewPostgreSQLDataSource, NewRedisDataSource, NewMariaDBDataSource,
 		NewBackupsDataSource,
+		NewSLAReportDataSource,
+		NewMetricsEndpointDataSource,
 	}
 }
 

@@ -98,7 +98,8 @@ func (redisKind) expand(ctx context.Context, m *redisModel) (appcat.RedisParamet
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
 		// Redis' restore has no claimType.
-		Restore: expandRestore(ctx, m.Restore, "", &diags),
+		Restore:    expandRestore(ctx, m.Restore, "", &diags),
+		Monitoring: cp.Monitoring,
 	}, "", diags
 }
 
@@ -113,7 +114,7 @@ func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redis
 		size = &appcat.RedisSize{}
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
 	m.tlsModel.flatten(p.TLS)
 	m.Plan = stringOr(size.Plan, redisDefaultPlan)
 	m.CPURequests, m.CPULimits = stringPtrOrNull(size.CPURequests), stringPtrOrNull(size.CPULimits)

@@ -1,0 +1,4 @@
+import {
+  to = appcat_alert_channel.oncall
+  id = "my-app/oncall"
+}

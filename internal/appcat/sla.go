@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -24,7 +25,10 @@ var MonthFormat = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 
 // SLAReport is the status of one monthly SLA report.
 type SLAReport struct {
-	Name                string  `json:"-"`
+	Name string `json:"-"`
+	// ClaimName and ClaimKind name the instance (from the report's labels).
+	ClaimName           string  `json:"-"`
+	ClaimKind           string  `json:"-"`
 	Month               string  `json:"month"`
 	AvailabilityPercent float64 `json:"availabilityPercent"`
 	TargetPercent       float64 `json:"targetPercent"`
@@ -56,15 +60,48 @@ func (c *Client) ListSLAReports(ctx context.Context, k Kind, namespace, claimNam
 	if err != nil {
 		return nil, fmt.Errorf("listing the SLA reports of %s %s/%s: %w", k.Kind, namespace, claimName, err)
 	}
-	out := make([]SLAReport, 0, len(list.Items))
-	for i := range list.Items {
-		r, err := decodeSLAReport(list.Items[i].GetName(), list.Items[i].Object["status"])
+	out, err := decodeSLAReports(list.Items, "")
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
+	return out, nil
+}
+
+// ListNamespaceSLAReports lists the reports of every instance in a namespace for one month,
+// ordered by instance name and kind: one LIST for the whole namespace.
+func (c *Client) ListNamespaceSLAReports(ctx context.Context, namespace, month string) ([]SLAReport, error) {
+	list, err := c.dynamic.Resource(SLAReportGVR).Namespace(namespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("listing the SLA reports in namespace %s: %w", namespace, err)
+	}
+	out, err := decodeSLAReports(list.Items, month)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ClaimName != out[j].ClaimName {
+			return out[i].ClaimName < out[j].ClaimName
+		}
+		return out[i].ClaimKind < out[j].ClaimKind
+	})
+	return out, nil
+}
+
+// decodeSLAReports decodes report objects, keeping only those of month when month is set.
+func decodeSLAReports(items []unstructured.Unstructured, month string) ([]SLAReport, error) {
+	out := make([]SLAReport, 0, len(items))
+	for i := range items {
+		r, err := decodeSLAReport(items[i].GetName(), items[i].Object["status"])
 		if err != nil {
 			return nil, err
 		}
+		if month != "" && r.Month != month {
+			continue
+		}
+		r.ClaimName, r.ClaimKind = items[i].GetLabels()[LabelClaimName], items[i].GetLabels()[LabelClaimKind]
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
 	return out, nil
 }
 

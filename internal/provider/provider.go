@@ -92,6 +92,7 @@ func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewPostgreSQLDataSource, NewRedisDataSource, NewMariaDBDataSource,
 		NewBackupsDataSource,
 		NewSLAReportDataSource,
+		NewSLAReportsDataSource,
 		NewMetricsEndpointDataSource,
 	}
 }

@@ -57,15 +57,9 @@ func (d *slaReportDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "The calendar month, `yyyy-mm` (UTC), e.g. `2026-11`.",
 		Validators:          []validator.String{stringvalidator.RegexMatches(appcat.MonthFormat, "must be a month as yyyy-mm, e.g. 2026-11")},
 	}
-	attrs["availability_percent"] = schema.Float64Attribute{Computed: true, MarkdownDescription: "Availability in the month in percent, " +
-		"100 × (1 − downtime / length of the month), rounded down to two decimals (30 minutes of downtime in a 30-day month: `99.93`)."}
-	attrs["target_percent"] = schema.Float64Attribute{Computed: true, MarkdownDescription: "The SLA target in percent (`99.25`)."}
-	attrs["met"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the availability reached the target."}
-	attrs["downtime_minutes"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "Downtime in the month in minutes (rounded up)."}
-	attrs["service_credit_percent"] = schema.Int64Attribute{Computed: true, MarkdownDescription: "The service credit that applies, in percent of " +
-		"the month's fee: `0` at or above the target, `10` below the target down to 99 %, `25` below 99 % down to 95 %, `100` below 95 %."}
-	attrs["final"] = schema.BoolAttribute{Computed: true, MarkdownDescription: "`false` while the month is still running: the figures are " +
-		"provisional (the rest of the month counts as available) and change as time passes."}
+	for name, a := range slaFigureAttributes() {
+		attrs[name] = a
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the platform's monthly SLA report of one instance (PostgreSQL, Redis or MariaDB): availability, " +
 			"the SLA target, whether it was met, downtime and the service credit. The platform computes the reports from its probes " +
@@ -73,6 +67,22 @@ func (d *slaReportDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"month in the instance's namespace (see the platform API guide). Reading a month without a report is an error that " +
 			"lists the months that have one.",
 		Attributes: attrs,
+	}
+}
+
+// slaFigureAttributes are the figures of one monthly report, shared by appcat_sla_report and
+// the reports of appcat_sla_reports.
+func slaFigureAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"availability_percent": schema.Float64Attribute{Computed: true, MarkdownDescription: "Availability in the month in percent, " +
+			"100 × (1 − downtime / length of the month), rounded down to two decimals (30 minutes of downtime in a 30-day month: `99.93`)."},
+		"target_percent":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The SLA target in percent (`99.25`)."},
+		"met":              schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the availability reached the target."},
+		"downtime_minutes": schema.Int64Attribute{Computed: true, MarkdownDescription: "Downtime in the month in minutes (rounded up)."},
+		"service_credit_percent": schema.Int64Attribute{Computed: true, MarkdownDescription: "The service credit that applies, in percent of " +
+			"the month's fee: `0` at or above the target, `10` below the target down to 99 %, `25` below 99 % down to 95 %, `100` below 95 %."},
+		"final": schema.BoolAttribute{Computed: true, MarkdownDescription: "`false` while the month is still running: the figures are " +
+			"provisional (the rest of the month counts as available) and change as time passes."},
 	}
 }
 

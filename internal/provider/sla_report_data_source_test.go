@@ -70,3 +70,39 @@ func TestAccSLAReport(t *testing.T) {
 		},
 	)
 }
+
+// TestAccSLAReports: the per-namespace view lists every instance's report of the month, each with
+// its own figures, ordered by instance name.
+func TestAccSLAReports(t *testing.T) {
+	k := redisAcc
+	ns := testNamespace(t)
+	first, second := "a-"+k.name(), "b-"+k.name()
+	instances := adminProvider(ns) +
+		k.instance("one", first, fmt.Sprintf(`annotations = { %q = "2026-09-10T00:00:00Z/30m" }`, injectDowntimeAnnotation)) +
+		k.instance("two", second, fmt.Sprintf(`annotations = { %q = "2026-09-03T10:00:00Z/10h" }`, injectDowntimeAnnotation))
+	reports := block("data", "appcat_sla_reports", "sep", `month = "2026-09"`,
+		"depends_on = [appcat_redis.one, appcat_redis.two, data.appcat_sla_report.one, data.appcat_sla_report.two]") +
+		// The single reports wait until the platform has published them.
+		block("data", "appcat_sla_report", "one", append(k.attachedTo("one"), `month = "2026-09"`)...) +
+		block("data", "appcat_sla_report", "two", append(k.attachedTo("two"), `month = "2026-09"`)...)
+	entry := func(name string, availability float64, met bool, credit int64) knownvalue.Check {
+		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"kind":                   knownvalue.StringExact("redis"),
+			"instance":               knownvalue.StringExact(name),
+			"instance_id":            knownvalue.StringExact(ns + "/" + name),
+			"availability_percent":   knownvalue.Float64Exact(availability),
+			"met":                    knownvalue.Bool(met),
+			"service_credit_percent": knownvalue.Int64Exact(credit),
+		})
+	}
+	k.test(t, resource.TestStep{
+		Config: instances + reports,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.appcat_sla_reports.sep", tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
+			statecheck.ExpectKnownValue("data.appcat_sla_reports.sep", tfjsonpath.New("reports"), knownvalue.ListExact([]knownvalue.Check{
+				entry(first, 99.93, true, 0),
+				entry(second, 98.61, false, 25),
+			})),
+		},
+	})
+}

@@ -1,16 +1,21 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
 // How resources and data sources that belong to an instance name it: `kind` (the instance
@@ -103,4 +108,16 @@ func instanceRefDataSourceAttributes() map[string]dschema.Attribute {
 			Validators:          instanceIDValidators(),
 		},
 	}
+}
+
+// existingInstance resolves a data source's validated kind and instance_id and checks that the
+// instance exists, reporting on instance_id when it does not.
+func existingInstance(ctx context.Context, client *appcat.Client, kindName, instanceID types.String, diags *diag.Diagnostics) (kindDescriptor, string, string, bool) {
+	kind, _ := attachableKind(kindName.ValueString())
+	ns, name, _ := splitInstanceID(instanceID.ValueString())
+	if _, err := appcat.GetClaim[appcat.RawParameters](ctx, client, kind.api, ns, name, appcat.Snapshot); err != nil {
+		diags.AddAttributeError(path.Root("instance_id"), fmt.Sprintf("Could not read %s instance %s/%s", kind.displayName, ns, name), appcat.Explain(err))
+		return kind, ns, name, false
+	}
+	return kind, ns, name, true
 }

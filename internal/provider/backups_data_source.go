@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
@@ -80,10 +79,8 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	kind, _ := attachableKind(m.Kind.ValueString())
-	ns, name, _ := splitInstanceID(m.InstanceID.ValueString())
-	if _, err := appcat.GetClaim[appcat.RawParameters](ctx, client, kind.api, ns, name, appcat.Snapshot); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), fmt.Sprintf("Could not read %s instance %s/%s", kind.displayName, ns, name), appcat.Explain(err))
+	kind, ns, name, ok := existingInstance(ctx, client, m.Kind, m.InstanceID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	backups, err := client.ListBackups(ctx, kind.api, ns, name)

@@ -98,13 +98,11 @@ func (d *slaReportDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	kind, _ := attachableKind(m.Kind.ValueString())
-	ns, name, _ := splitInstanceID(m.InstanceID.ValueString())
-	month := m.Month.ValueString()
-	if _, err := appcat.GetClaim[appcat.RawParameters](ctx, client, kind.api, ns, name, appcat.Snapshot); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), fmt.Sprintf("Could not read %s instance %s/%s", kind.displayName, ns, name), appcat.Explain(err))
+	kind, ns, name, ok := existingInstance(ctx, client, m.Kind, m.InstanceID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	month := m.Month.ValueString()
 	deadline := time.Now().Add(slaReportWait)
 	var (
 		rep *appcat.SLAReport

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	admissionregistrationv1ac "k8s.io/client-go/applyconfigurations/admissionregistration/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
@@ -162,7 +163,7 @@ func (in *installer) waitEstablished(ctx context.Context, objs []*unstructured.U
 			continue
 		}
 		name := obj.GetName()
-		err := poll(ctx, 20*time.Millisecond, func() (bool, error) {
+		err := wait.PollUntilContextCancel(ctx, 20*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 			crd, err := in.dyn.Resource(crdGVR).Get(ctx, name, metav1.GetOptions{})
 			if err != nil {
 				return false, err
@@ -224,7 +225,7 @@ func (in *installer) waitUserAllowed(ctx context.Context, ns string) error {
 			Namespace: ns, Verb: "list", Group: "vshn.appcat.vshn.io", Resource: "vshnpostgresqls",
 		},
 	}}
-	err := poll(ctx, 20*time.Millisecond, func() (bool, error) {
+	err := wait.PollUntilContextCancel(ctx, 20*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		res, err := in.cs.AuthorizationV1().SubjectAccessReviews().Create(ctx, sar, metav1.CreateOptions{})
 		if err != nil {
 			return false, err
@@ -290,7 +291,7 @@ func (in *installer) applyAdmissionProbe(ctx context.Context) error {
 // removes the probe.
 func (in *installer) waitAdmissionEnforced(ctx context.Context) error {
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: admissionProbeName, Namespace: SystemNamespace}}
-	err := poll(ctx, 50*time.Millisecond, func() (bool, error) {
+	err := wait.PollUntilContextCancel(ctx, 50*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		_, err := in.cs.CoreV1().ConfigMaps(SystemNamespace).Create(ctx, cm, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		switch {
 		case err == nil:
@@ -315,22 +316,4 @@ func (in *installer) waitAdmissionEnforced(ctx context.Context) error {
 		return err
 	}
 	return nil
-}
-
-// poll calls cond every interval until it returns true or an error, or ctx ends.
-func poll(ctx context.Context, interval time.Duration, cond func() (bool, error)) error {
-	for {
-		ok, err := cond()
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(interval):
-		}
-	}
 }

@@ -34,17 +34,24 @@ type conditionView struct {
 }
 
 func toInt64(v any) int64 {
+	n, _ := asInt64(v)
+	return n
+}
+
+// asInt64 reads a number of an unstructured object. JSON decoding yields int64; objects built in
+// Go may hold other number types. ok is false for anything that is not a number.
+func asInt64(v any) (n int64, ok bool) {
 	switch n := v.(type) {
 	case int64:
-		return n
+		return n, true
 	case int:
-		return int64(n)
+		return int64(n), true
 	case int32:
-		return int64(n)
+		return int64(n), true
 	case float64:
-		return int64(n)
+		return int64(n), true
 	}
-	return 0
+	return 0, false
 }
 
 func readCondition(m map[string]any) conditionView {

@@ -27,20 +27,10 @@ func stringParam(obj *unstructured.Unstructured, def string, path ...string) str
 }
 
 func intParam(obj *unstructured.Unstructured, def int64, path ...string) int64 {
-	v, ok := paramField(obj, path...)
-	if !ok {
-		return def
-	}
-	// JSON decoding yields int64; objects built in Go may hold other number types.
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int:
-		return int64(n)
-	case int32:
-		return int64(n)
-	case float64:
-		return int64(n)
+	if v, ok := paramField(obj, path...); ok {
+		if n, ok := asInt64(v); ok {
+			return n
+		}
 	}
 	return def
 }

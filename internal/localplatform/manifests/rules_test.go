@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -159,7 +160,7 @@ func ensureInstalled(cfg *rest.Config) error {
 		if obj.GetKind() != "CustomResourceDefinition" {
 			continue
 		}
-		err := waitFor(ctx, func() (bool, error) {
+		err := wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 			u, err := dyn.Resource(crdGVR).Get(ctx, obj.GetName(), metav1.GetOptions{})
 			if err != nil {
 				return false, err
@@ -182,7 +183,7 @@ func ensureInstalled(cfg *rest.Config) error {
 	// The deletion-protection policy is enforced once a dry-run DELETE of a protected claim is refused.
 	const ns, name = "appcat-system", "policy-probe"
 	probe := claim(redis, name, params("security", obj("deletionProtection", true)))
-	err = waitFor(ctx, func() (bool, error) {
+	err = wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		_, err := dyn.Resource(redis.gvr).Namespace(ns).Create(ctx, probe, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
 			// the CRD may be Established a moment before its resource is served
@@ -200,23 +201,6 @@ func ensureInstalled(cfg *rest.Config) error {
 		err = dyn.Resource(redis.gvr).Namespace(ns).Delete(ctx, name, metav1.DeleteOptions{})
 	}
 	return err
-}
-
-func waitFor(ctx context.Context, cond func() (bool, error)) error {
-	for {
-		ok, err := cond()
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }
 
 // claim builds a claim; params become spec.parameters, extra keys of spec come from specExtra.
@@ -593,7 +577,7 @@ func TestUserRoles(t *testing.T) {
 		return r.Status.Allowed
 	}
 	// the authorizer reads RoleBindings from a cache: wait for both
-	if err := waitFor(e.ctx, func() (bool, error) {
+	if err := wait.PollUntilContextCancel(e.ctx, 100*time.Millisecond, true, func(context.Context) (bool, error) {
 		return can(e.ns, manifests.Group, "vshnpostgresqls", "", "create") && can(instanceNS, "", "pods", "log", "get"), nil
 	}); err != nil {
 		t.Fatalf("the role bindings never took effect: %v", err)

@@ -53,13 +53,40 @@ type ResourceRef struct {
 type Status struct {
 	Conditions        []Condition `json:"conditions,omitempty"`
 	InstanceNamespace string      `json:"instanceNamespace,omitempty"`
-	CurrentVersion    string      `json:"currentVersion,omitempty"`
-	PreviousVersion   string      `json:"previousVersion,omitempty"`
-	Schedules         *Schedules  `json:"schedules,omitempty"`
-	// CurrentReleaseTag, LastMaintenance and Data are this project's extensions (status_ext.go).
-	CurrentReleaseTag string          `json:"currentReleaseTag,omitempty"`
-	LastMaintenance   *MaintenanceRun `json:"lastMaintenance,omitempty"`
-	Data              *DataMarker     `json:"data,omitempty"`
+	// CurrentVersion and PreviousVersion are PostgreSQL's (the major version, or the pinned image
+	// tag on CloudNativePG); CurrentReleaseTag is Redis' (the image tag it runs); MariaDBVersion is
+	// MariaDB's ("11.4.2-MariaDB-log"). Kind.VersionStatus says which one a kind reports.
+	CurrentVersion    string     `json:"currentVersion,omitempty"`
+	PreviousVersion   string     `json:"previousVersion,omitempty"`
+	CurrentReleaseTag string     `json:"currentReleaseTag,omitempty"`
+	MariaDBVersion    string     `json:"mariadbVersion,omitempty"`
+	Schedules         *Schedules `json:"schedules,omitempty"`
+	// LastMaintenance and Data are this project's extensions (status_ext.go).
+	LastMaintenance *MaintenanceRun `json:"lastMaintenance,omitempty"`
+	Data            *DataMarker     `json:"data,omitempty"`
+}
+
+// Status fields that report a version (Kind.VersionStatus).
+const (
+	StatusCurrentVersion    = "currentVersion"
+	StatusPreviousVersion   = "previousVersion"
+	StatusCurrentReleaseTag = "currentReleaseTag"
+	StatusMariaDBVersion    = "mariadbVersion"
+)
+
+// Field is the status field of that name among those that report a version ("" for others).
+func (s Status) Field(name string) string {
+	switch name {
+	case StatusCurrentVersion:
+		return s.CurrentVersion
+	case StatusPreviousVersion:
+		return s.PreviousVersion
+	case StatusCurrentReleaseTag:
+		return s.CurrentReleaseTag
+	case StatusMariaDBVersion:
+		return s.MariaDBVersion
+	}
+	return ""
 }
 
 // Schedules are the effective backup and maintenance schedules the platform chose.

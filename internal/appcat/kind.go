@@ -25,7 +25,23 @@ type Kind struct {
 	ConnectionSecretKeys []string
 	// Connection maps the parts of a connection to the secret's keys ("" where the kind has none).
 	Connection ConnectionKeys
+	// VersionStatus is the status field in which the platform reports the version an instance
+	// runs: each kind has its own (see Status.Field).
+	VersionStatus string
+	// VersionStatusFollowsUpgrade: after a version change, VersionStatus reports the new version
+	// once the claim is ready again, so an upgrade can wait for it. False where the platform may
+	// leave the field as it was (MariaDB: mariadbVersion is only rewritten from full x.y.z tags).
+	VersionStatusFollowsUpgrade bool
+	// PreviousVersionStatus is the status field with the version before the last upgrade; "" where
+	// the kind reports none.
+	PreviousVersionStatus string
 }
+
+// ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
+func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
+
+// ReportedPreviousVersion is the version before the last upgrade, where the kind reports it.
+func (k Kind) ReportedPreviousVersion(s Status) string { return s.Field(k.PreviousVersionStatus) }
 
 // ConnectionKeys names the connection secret's key for each part of a connection.
 type ConnectionKeys struct {

@@ -12,6 +12,8 @@ var MariaDB = Kind{
 		Host: "MARIADB_HOST", Port: "MARIADB_PORT", Username: "MARIADB_USERNAME", Password: "MARIADB_PASSWORD", URL: "MARIADB_URL",
 		CA: "ca.crt", LoadBalancerIP: "LOADBALANCER_IP",
 	},
+	// Upstream: apis/vshn/v1/dbaas_vshn_mariadb.go: e.g. "11.4.2-MariaDB-log".
+	VersionStatus: StatusMariaDBVersion,
 }
 
 // MariaDBClaim is a VSHNMariaDB claim.

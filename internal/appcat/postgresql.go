@@ -15,6 +15,10 @@ var PostgreSQL = Kind{
 		Password: "POSTGRESQL_PASSWORD", Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL",
 		CA: "ca.crt", ClientCertificate: "tls.crt", ClientKey: "tls.key", LoadBalancerIP: "LOADBALANCER_IP",
 	},
+	// Upstream: apis/vshn/v1/dbaas_vshn_postgresql.go: the major version, or the pinned image tag on CloudNativePG.
+	VersionStatusFollowsUpgrade: true,
+	VersionStatus:               StatusCurrentVersion,
+	PreviousVersionStatus:       StatusPreviousVersion,
 }
 
 // PostgreSQL compositions (spec.compositionRef.name): the implementation behind a claim.

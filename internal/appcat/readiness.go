@@ -58,20 +58,21 @@ func (r Readiness) String() string {
 // version than the one the claim asks for.
 const reasonVersionPending = "VersionPending"
 
-// readinessFor is ReadinessOf, and with a wanted version (non-empty) also not ready while
-// status.currentVersion reports another version: the upgrade is still running.
-func readinessFor(generation int64, version string, status Status) Readiness {
+// readinessFor is ReadinessOf, and with a wanted version (non-empty) also not ready while the
+// kind's version status field reports another version: the upgrade is still running.
+func readinessFor(k Kind, generation int64, version string, status Status) Readiness {
 	r := ReadinessOf(generation, status)
-	if r.Ready && version != "" && !VersionReported(version, status.CurrentVersion) {
+	if reported := k.ReportedVersion(status); r.Ready && version != "" && k.VersionStatusFollowsUpgrade && !VersionReported(version, reported) {
 		return Readiness{Reason: reasonVersionPending,
-			Message: fmt.Sprintf("the platform reports version %s (status.currentVersion), waiting for %s", status.CurrentVersion, version)}
+			Message: fmt.Sprintf("the platform reports version %s (status.%s), waiting for %s", reported, k.VersionStatus, version)}
 	}
 	return r
 }
 
-// VersionReported tells whether status.currentVersion (reported) shows the version a claim asks
-// for (want): the same, or a patch release of it ("16.4" for "16", "7.2.5" for "7.2"). A platform
-// that reports no version at all cannot be waited for: that counts as reported.
+// VersionReported tells whether a reported version shows the version a claim asks for (want):
+// the same, or a patch release or build of it ("16.4" for "16", "7.2.5" for "7.2",
+// "11.4.2-MariaDB-log" for "11.4", "16-bookworm" for "16"). A platform that reports no version
+// at all cannot be waited for: that counts as reported.
 func VersionReported(want, reported string) bool {
-	return reported == "" || reported == want || strings.HasPrefix(reported, want+".")
+	return reported == "" || reported == want || strings.HasPrefix(reported, want+".") || strings.HasPrefix(reported, want+"-")
 }

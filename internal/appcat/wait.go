@@ -29,7 +29,7 @@ type WaitOptions struct {
 	// ProgressEvery is how often a still-running wait reports progress.
 	ProgressEvery time.Duration
 	// Version, when set, is the service version the claim was just changed to: the wait also
-	// needs status.currentVersion to report it (see VersionReported). Ready conditions alone do
+	// needs the kind's version status field (Kind.VersionStatus) to report it (see VersionReported). Ready conditions alone do
 	// not prove an upgrade done where the platform omits their observedGeneration.
 	Version string
 }
@@ -54,7 +54,7 @@ func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, 
 		if obj == nil {
 			return false, fmt.Errorf("%s %s/%s was deleted while waiting for it to become ready", k.Kind, namespace, name)
 		}
-		r := readinessFor(generation, opts.Version, obj.status)
+		r := readinessFor(k, generation, opts.Version, obj.status)
 		mu.Lock()
 		defer mu.Unlock()
 		if !r.Failing {
@@ -68,7 +68,7 @@ func (c *Client) WaitReady(ctx context.Context, k Kind, namespace, name string, 
 		defer mu.Unlock()
 		if !failingSince.IsZero() && time.Since(failingSince) >= opts.FailureGrace {
 			last := w.last()
-			return fmt.Errorf("%w for %s %s/%s: %s", ErrPlatformFailure, k.Kind, namespace, name, readinessFor(generation, opts.Version, last.status))
+			return fmt.Errorf("%w for %s %s/%s: %s", ErrPlatformFailure, k.Kind, namespace, name, readinessFor(k, generation, opts.Version, last.status))
 		}
 		return nil
 	})
@@ -211,7 +211,7 @@ func (w *waiter) timeoutError(started time.Time) error {
 	last := w.last()
 	state := "the platform has not reported any condition"
 	if last.object != nil {
-		r := readinessFor(last.object.GetGeneration(), w.opts.Version, last.status)
+		r := readinessFor(w.kind, last.object.GetGeneration(), w.opts.Version, last.status)
 		if c := last.status.Condition("Ready"); c != nil {
 			state = fmt.Sprintf("last condition Ready=%s, reason %q, message %q", c.Status, c.Reason, c.Message)
 		} else {
@@ -254,7 +254,7 @@ func (w *waiter) report(ctx context.Context, cancel context.CancelCauseFunc, sta
 			msg := fmt.Sprintf("%s %s/%s: still waiting %s", w.kind.Kind, w.namespace, w.name, w.goal)
 			fields := map[string]any{"elapsed": time.Since(started).Round(time.Second).String()}
 			if last.object != nil {
-				fields["platform_state"] = readinessFor(last.object.GetGeneration(), w.opts.Version, last.status).String()
+				fields["platform_state"] = readinessFor(w.kind, last.object.GetGeneration(), w.opts.Version, last.status).String()
 			}
 			w.progress(msg, fields)
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,13 +55,14 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 	}
 	common.InstanceNamespace = stringOrNull(claim.Status.InstanceNamespace)
 	common.Logs = logsObject(claim.Status.InstanceNamespace, &diags)
-	common.CurrentVersion = stringOrNull(claim.Status.CurrentVersion)
-	common.PreviousVersion = stringOrNull(claim.Status.PreviousVersion)
+	api := r.kind.descriptor().api
+	common.CurrentVersion = stringOrNull(api.ReportedVersion(claim.Status))
+	common.PreviousVersion = stringOrNull(api.ReportedPreviousVersion(claim.Status))
 	if common.AllowMajorVersionUpgrade.IsNull() || common.AllowMajorVersionUpgrade.IsUnknown() {
 		// Terraform's own guard, not on the platform: kept as configured, its default on import.
 		common.AllowMajorVersionUpgrade = types.BoolValue(false)
 	}
-	common.Connection = connectionObject(r.kind.descriptor().api.Connection, secret, &diags)
+	common.Connection = connectionObject(api.Connection, secret, &diags)
 	diags.Append(r.kind.flatten(ctx, claim, m)...)
 	return diags
 }
@@ -114,8 +116,14 @@ func connectionObject(keys appcat.ConnectionKeys, secret map[string][]byte, diag
 }
 
 // platformLabelPrefixes are label and annotation prefixes that tools and the platform set on
-// claims; they are never adopted on import.
+// claims; they are never adopted on import, except userLabels.
 var platformLabelPrefixes = []string{"kubectl.kubernetes.io/", "crossplane.io/", "appcat.vshn.io/"}
+
+// userLabels are keys under the platform's prefixes that the customer sets:
+// appcat.vshn.io/provider-config selects the cluster an instance runs on in a split AppCat
+// setup (pkg/comp-functions/runtime/function_mgr.go ProviderConfigLabel, checked by
+// pkg/controller/webhooks/default_handler.go ValidateProviderConfig).
+var userLabels = []string{"appcat.vshn.io/provider-config"}
 
 // flattenOwnedMap returns the labels (or annotations) Terraform manages: the keys it had before,
 // with their live values, so a change made outside Terraform shows as drift while keys that
@@ -125,7 +133,7 @@ func flattenOwnedMap(live map[string]string, prior types.Map, adoptAll bool) typ
 	switch {
 	case adoptAll:
 		for k, v := range live {
-			if !hasAnyPrefix(k, platformLabelPrefixes) {
+			if !hasAnyPrefix(k, platformLabelPrefixes) || slices.Contains(userLabels, k) {
 				out[k] = v
 			}
 		}

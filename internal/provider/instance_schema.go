@@ -102,8 +102,9 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"allowed_groups":     stringListAttribute("Groups that get access to the instance namespace (logs, pods, port-forward)."),
 		"allowed_users":      stringListAttribute("Users that get access to the instance namespace (logs, pods, port-forward)."),
 		"node_selector":      stringMapAttribute("Node selector for the instance's pods (`spec.parameters.scheduling.nodeSelector`)."),
-		"labels":             stringMapAttribute("Labels of the claim. Labels other tools set are left alone."),
-		"annotations":        stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone."),
+		"labels": stringMapAttribute("Labels of the claim. Labels other tools set are left alone. " +
+			"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on; the platform refuses a name it does not know."),
+		"annotations": stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone."),
 		"connection_secret_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
@@ -123,12 +124,12 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		},
 		"current_version": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Version the platform reports as running (`status.currentVersion`).",
+			MarkdownDescription: "Version the platform reports as running (`status." + d.api.VersionStatus + "`" + d.versionReportedAs + ").",
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
 		},
 		"previous_version": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Version the instance ran before its last version upgrade (`status.previousVersion`); null if it was never upgraded.",
+			MarkdownDescription: previousVersionDescription(d),
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
 		},
 		"allow_major_version_upgrade": schema.BoolAttribute{
@@ -165,7 +166,7 @@ func connectionAttributes() map[string]schema.Attribute {
 		"client_certificate": "PEM client certificate, where the service uses one.",
 		"client_key":         "PEM client key, where the service uses one.",
 		"load_balancer_ip":   "IP address of the load balancer, with `service_type = \"LoadBalancer\"`.",
-		"sentinel_hosts":     "Redis Sentinel hosts (comma-separated), with a highly available Redis.",
+		"sentinel_hosts":     "Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.",
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {
@@ -241,4 +242,12 @@ func majorUpgradeDoc(d kindDescriptor) string {
 	}
 	return fmt.Sprintf("for %s a change of the major version, e.g. %s (but not %s)",
 		d.displayName, major[len(major)-1], minor[len(minor)-1])
+}
+
+// previousVersionDescription documents previous_version: only some kinds report it.
+func previousVersionDescription(d kindDescriptor) string {
+	if d.api.PreviousVersionStatus == "" {
+		return "Always null: " + d.displayName + " does not report the version it ran before an upgrade (AppCat has no such status field for it)."
+	}
+	return "Version the instance ran before its last version upgrade (`status." + d.api.PreviousVersionStatus + "`); null if it was never upgraded."
 }

@@ -47,6 +47,9 @@ type kindDescriptor struct {
 	defaultVersion string
 	// versionPath is where the version lives in spec.parameters, for docs.
 	versionPath string
+	// versionReportedAs says, for docs, what the platform's version status field holds
+	// (appcat.Kind.VersionStatus), e.g. "; the image tag it runs, e.g. `7.2.5`".
+	versionReportedAs string
 	// majorOf returns the major version of one of versions: a change of it is a major upgrade,
 	// which needs allow_major_version_upgrade. See wholeVersionIsMajor and majorBeforeFirstDot;
 	// nil counts every version change as major.

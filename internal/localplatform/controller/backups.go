@@ -21,8 +21,9 @@ import (
 // spec.parameters.backup.enabled is not false, the controller takes a backup on each slot of the
 // claim's effective schedule (status.schedules.backup, a 5-field cron evaluated in UTC platform
 // time) and writes it as a backup object of group api.appcat.vshn.io in the claim's namespace:
-// labelled appcat.vshn.io/claim-name and appcat.vshn.io/claim-kind, owned by the claim, with the
-// status the kind has in AppCat plus status.dataChecksum (the claim's status.data.checksum at
+// owned by the claim and, as AppCat's, without labels: the status names the claim (the kind's
+// instanceField), and a list returns every backup of the namespace. The status is the one the
+// kind has in AppCat plus status.dataChecksum (the claim's status.data.checksum at
 // that moment). Then it prunes by retention (retention.go). Backups are only taken once the
 // claim has been provisioned, a missed slot is made up for once (not once per missed slot), and
 // a changed schedule counts from the change. All backups go with the claim.
@@ -42,15 +43,17 @@ type backupSpec struct {
 	defaultRetention keepPolicy
 	// status builds the kind's status of a backup taken at platform time at.
 	status func(obj *unstructured.Unstructured, claimStatus map[string]any, name, id string, at time.Time) map[string]any
+	// instanceField is the status field naming the claim (apis/apiserver/v1/*_backup_types.go).
+	instanceField string
 	// snapshotIDs: the name is the first 8 characters of a snapshot id (k8up/restic), not a
 	// timestamped name (PostgreSQL).
 	snapshotIDs bool
 }
 
 var backupKinds = map[string]backupSpec{
-	"VSHNPostgreSQL": {Kind: "VSHNPostgresBackup", defaultRetention: keepPolicy{Last: 6}, status: postgresBackupStatus},
-	"VSHNRedis":      {Kind: "VSHNRedisBackup", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
-	"VSHNMariaDB":    {Kind: "VSHNMariaDBBackup", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
+	"VSHNPostgreSQL": {Kind: "VSHNPostgresBackup", instanceField: "databaseInstance", defaultRetention: keepPolicy{Last: 6}, status: postgresBackupStatus},
+	"VSHNRedis":      {Kind: "VSHNRedisBackup", instanceField: "instance", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
+	"VSHNMariaDB":    {Kind: "VSHNMariaDBBackup", instanceField: "instance", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
 }
 
 func backupGVK(k *kind) schema.GroupVersionKind {
@@ -74,9 +77,9 @@ func backupObjects() []client.Object {
 
 func postgresBackupStatus(obj *unstructured.Unstructured, claimStatus map[string]any, name, _ string, at time.Time) map[string]any {
 	stamp := platformStamp(at)
-	version, _ := claimStatus["currentReleaseTag"].(string)
+	version := runningReleaseTag(claimStatus)
 	if version == "" {
-		version, _ = claimStatus["currentVersion"].(string)
+		version = runningVersion(claimStatus)
 	}
 	return map[string]any{
 		"databaseInstance": obj.GetName(),
@@ -133,7 +136,6 @@ func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructu
 	b.SetGroupVersionKind(backupGVK(r.kind))
 	b.SetNamespace(obj.GetNamespace())
 	b.SetName(name)
-	b.SetLabels(claimLabels(r.kind, obj))
 	b.SetOwnerReferences([]metav1.OwnerReference{ownerRef(obj)})
 	err := r.client.Create(ctx, b)
 	if apierrors.IsAlreadyExists(err) {
@@ -161,7 +163,7 @@ func (r *reconciler) listBackups(ctx context.Context, obj *unstructured.Unstruct
 	list := &unstructured.UnstructuredList{}
 	gvk := backupGVK(r.kind)
 	list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
-	if err := r.client.List(ctx, list, client.InNamespace(obj.GetNamespace()), client.MatchingLabels(claimLabels(r.kind, obj))); err != nil {
+	if err := r.client.List(ctx, list, client.InNamespace(obj.GetNamespace())); err != nil {
 		return nil, fmt.Errorf("listing %s: %w", gvk.Kind, err)
 	}
 	items := slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool { return !ownedBy(&u, obj.GetUID()) })

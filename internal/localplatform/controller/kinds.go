@@ -24,8 +24,11 @@ type kind struct {
 	// VersionPath is the spec path holding the service version, and DefaultVersion its schema default.
 	VersionPath    []string
 	DefaultVersion string
-	// ExtraVersionFields are status fields that repeat status.currentVersion (MariaDB's mariadbVersion).
-	ExtraVersionFields []string
+	// restoreStyle is how the kind's composition answers spec.parameters.restore (restore.go).
+	restoreStyle func(obj *unstructured.Unstructured) restoreStyle
+	// reportVersion writes the status fields in which the kind reports the version it runs, as
+	// AppCat does for it (versions.go).
+	reportVersion func(obj *unstructured.Unstructured, status map[string]any)
 	// connection computes the connection secret's plain keys and which certificate it carries.
 	connection func(in connectionInput) connectionPlan
 }
@@ -63,6 +66,8 @@ var kinds = []*kind{
 		DefaultComposition: "vshnpostgrescnpg.vshn.appcat.vshn.io",
 		VersionPath:        []string{"service", "majorVersion"},
 		DefaultVersion:     "15",
+		reportVersion:      reportPostgreSQLVersion,
+		restoreStyle:       postgresqlRestoreStyle,
 		connection:         postgresqlConnection,
 	},
 	{
@@ -71,6 +76,8 @@ var kinds = []*kind{
 		DefaultComposition: "vshnredis.vshn.appcat.vshn.io",
 		VersionPath:        []string{"service", "version"},
 		DefaultVersion:     "7.2",
+		reportVersion:      reportRedisVersion,
+		restoreStyle:       fixedRestoreStyle(restoreNamedBackup),
 		connection:         redisConnection,
 	},
 	{
@@ -79,7 +86,8 @@ var kinds = []*kind{
 		DefaultComposition: "vshnmariadb.vshn.appcat.vshn.io",
 		VersionPath:        []string{"service", "version"},
 		DefaultVersion:     "11.8",
-		ExtraVersionFields: []string{"mariadbVersion"},
+		reportVersion:      reportMariaDBVersion,
+		restoreStyle:       fixedRestoreStyle(restoreNotSelfService),
 		connection:         mariadbConnection,
 	},
 }

@@ -18,14 +18,15 @@ import (
 //
 //  1. a backup (as AppCat takes one first), unless backups are disabled;
 //  2. the AppCat release step (skipped with disableAppcatRelease; nothing to observe locally);
-//  3. the newest patch of the running version: status.currentReleaseTag moves to it (the
-//     version, e.g. PostgreSQL's major in status.currentVersion, stays). The local platform's
-//     release catalog has one newer patch for every run: <version>.<n> becomes <version>.<n+1>;
-//     with maintenance.pinImageTag the run moves to that tag instead;
+//  3. the newest patch of the running version: the release tag (versions.go) moves to it (the
+//     version, e.g. PostgreSQL's major, stays). The local platform's release catalog has one
+//     newer patch for every run: <version> or <version>.<n> becomes <version>.<n+1>; with
+//     maintenance.pinImageTag the run moves to that tag instead. The kind reports it as AppCat
+//     does (Redis: status.currentReleaseTag; MariaDB: status.mariadbVersion);
 //  4. status.lastMaintenance {startedAt, completedAt, success, message, backupName} records it.
 //
-// status.currentReleaseTag starts at <version>.0 (or the pinned tag) when the claim is first
-// Ready and again after a version change. A window missed (the controller was down, the claim
+// The release tag is the version itself (or the pinned tag) when the claim is first Ready and
+// again after a version change, as AppCat's maintenance.SetReleaseVersion chooses it. A window missed (the controller was down, the claim
 // was not Ready) is made up for once; a changed window counts from the change.
 
 var weekdays = map[string]int{"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
@@ -58,7 +59,7 @@ func initialReleaseTag(version, pin string) string {
 	if p := pinnedTag(version, pin); p != "" {
 		return p
 	}
-	return version + ".0"
+	return version
 }
 
 // nextReleaseTag is the release tag a maintenance run moves to from current.
@@ -74,18 +75,18 @@ func nextReleaseTag(version, current, pin string) string {
 	return version + ".1"
 }
 
-// ensureReleaseTag sets status.currentReleaseTag for the version in status.currentVersion when it
-// does not belong to that version (first Ready, version changed).
+// ensureReleaseTag sets the release tag for the running version when it does not belong to that
+// version (first Ready, version changed).
 func ensureReleaseTag(obj *unstructured.Unstructured, status map[string]any) {
-	version, _ := status["currentVersion"].(string)
+	version := runningVersion(status)
 	if version == "" {
 		return
 	}
-	cur, _ := status["currentReleaseTag"].(string)
+	cur := runningReleaseTag(status)
 	if cur != "" && (strings.HasPrefix(cur, version+".") || cur == pinnedTag(version, pinParam(obj))) {
 		return
 	}
-	status["currentReleaseTag"] = initialReleaseTag(version, pinParam(obj))
+	setRunningReleaseTag(status, initialReleaseTag(version, pinParam(obj)))
 }
 
 func pinParam(obj *unstructured.Unstructured) string {
@@ -139,15 +140,16 @@ func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstr
 	} else {
 		steps = append(steps, "AppCat release up to date")
 	}
-	version, _ := status["currentVersion"].(string)
-	from0, _ := status["currentReleaseTag"].(string)
+	version := runningVersion(status)
+	from0 := runningReleaseTag(status)
 	to := nextReleaseTag(version, from0, pinParam(obj))
 	if to == from0 {
 		steps = append(steps, "release "+to+" is current")
 	} else {
 		steps = append(steps, fmt.Sprintf("updated from release %s to %s", from0, to))
 	}
-	status["currentReleaseTag"] = to
+	setRunningReleaseTag(status, to)
+	r.kind.reportVersion(obj, status)
 	completed := clock.at(r.now())
 	if completed.Before(started) {
 		completed = started

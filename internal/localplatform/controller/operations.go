@@ -63,10 +63,11 @@ func (r *reconciler) runOps(ctx context.Context, obj *unstructured.Unstructured,
 	if err := r.applyDataWrite(ctx, obj, status, instanceNS, now); err != nil {
 		return 0, err
 	}
-	if v, _ := status["currentVersion"].(string); v == "" {
+	if runningVersion(status) == "" {
 		return 0, nil // not provisioned yet: nothing to back up or maintain
 	}
 	ensureReleaseTag(obj, status)
+	r.kind.reportVersion(obj, status)
 
 	nextBackup, err := r.runBackupSchedule(ctx, obj, status, now)
 	if err != nil {

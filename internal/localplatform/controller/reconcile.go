@@ -286,8 +286,7 @@ func hasBeenReady(obj *unstructured.Unstructured) bool {
 	if c, ok := getCondition(obj, typeReady); ok && (c.Status == statusTrue || c.Reason == reasonUpdating) {
 		return true
 	}
-	v, _, _ := unstructured.NestedString(obj.Object, "status", "currentVersion")
-	return v != ""
+	return hasBeenProvisioned(obj)
 }
 
 func statusCopy(obj *unstructured.Unstructured) map[string]any {
@@ -310,16 +309,7 @@ func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS st
 	readyCond := condition{Type: typeReady, Status: statusTrue, Reason: reasonAvailable, ObservedGeneration: gen}
 	if ready {
 		// The version counts as running only once the claim has converged.
-		version := r.kind.version(obj)
-		if cur, _ := status["currentVersion"].(string); cur != version {
-			if cur != "" {
-				status["previousVersion"] = cur
-			}
-			status["currentVersion"] = version
-		}
-		for _, f := range r.kind.ExtraVersionFields {
-			status[f] = version
-		}
+		setRunningVersion(status, r.kind.version(obj))
 	} else {
 		readyCond.Status, readyCond.Reason = statusFalse, reasonCreating
 		if hasBeenReady(obj) {

@@ -95,7 +95,7 @@ func (r *reconciler) probeSLA(ctx context.Context, obj *unstructured.Unstructure
 
 func (r *reconciler) updateSLA(ctx context.Context, obj *unstructured.Unstructured) (time.Duration, error) {
 	instanceNS := str(obj, "status", "instanceNamespace")
-	if instanceNS == "" || str(obj, "status", "currentVersion") == "" {
+	if instanceNS == "" || !hasBeenProvisioned(obj) {
 		return 0, nil // not provisioned yet: not monitored
 	}
 	v, _ := slaEntries.LoadOrStore(obj.GetUID(), &slaEntry{})

@@ -114,8 +114,10 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
 		"ValidatingAdmissionPolicyBinding/appcat-deletion-protection",
+		"ValidatingAdmissionPolicy/appcat-provider-config",
+		"ValidatingAdmissionPolicyBinding/appcat-provider-config",
 		"ClusterRole/appcat:customer",
-		"ClusterRole/appcat:instance-viewer",
+		"ClusterRole/appcat:services:read",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -139,7 +141,7 @@ func TestInstallOrder(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 8 || len(objs.policies) != 1 || len(objs.bindings) != 1 || len(objs.roles) != 2 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 8 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 2 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}
@@ -353,7 +355,21 @@ func TestCRDSchemas(t *testing.T) {
 				t.Errorf("compositeDeletePolicy enum %v", got)
 			}
 			// status
-			for _, p := range []string{"status.currentVersion", "status.previousVersion", "status.instanceNamespace",
+			// the fields in which each kind reports its version, as upstream (apis/vshn/v1/dbaas_vshn_*.go)
+			versionStatus := map[string][]string{
+				"VSHNPostgreSQL": {"status.currentVersion", "status.previousVersion"},
+				"VSHNRedis":      {"status.currentReleaseTag"},
+				"VSHNMariaDB":    {"status.mariadbVersion"},
+			}[k.kind]
+			if len(versionStatus) == 0 {
+				t.Fatalf("no version status fields listed for %s", k.kind)
+			}
+			for _, p := range versionStatus {
+				if s := prop(t, root, p); s.Type != "string" {
+					t.Errorf("%s: type %q", p, s.Type)
+				}
+			}
+			for _, p := range []string{"status.instanceNamespace",
 				"status.schedules.backup", "status.schedules.maintenance.dayOfWeek", "status.initialMaintenance.completedAt",
 				"status.conditions[].type", "status.conditions[].status", "status.conditions[].reason",
 				"status.conditions[].message", "status.conditions[].lastTransitionTime"} {
@@ -369,7 +385,7 @@ func TestCRDSchemas(t *testing.T) {
 			}
 			// extensions of the local platform (README: backup, restore and maintenance)
 			for p, typ := range map[string]string{
-				"status.currentReleaseTag": "string", "status.data.checksum": "string", "status.data.writes": "integer",
+				"status.localPlatform.version": "string", "status.localPlatform.releaseTag": "string", "status.data.checksum": "string", "status.data.writes": "integer",
 				"status.data.updatedAt": "string", "status.lastMaintenance.startedAt": "string",
 				"status.lastMaintenance.completedAt": "string", "status.lastMaintenance.success": "boolean",
 				"status.lastMaintenance.message": "string", "status.lastMaintenance.backupName": "string",
@@ -450,7 +466,7 @@ func TestClusterRoles(t *testing.T) {
 	for _, r := range decodeAll(t).roles {
 		roles[r.Name] = r
 	}
-	customer, viewer := roles["appcat:customer"], roles["appcat:instance-viewer"]
+	customer, viewer := roles["appcat:customer"], roles["appcat:services:read"]
 	if customer == nil || viewer == nil {
 		t.Fatalf("roles: %v", roles)
 	}

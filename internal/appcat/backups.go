@@ -9,28 +9,25 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // Backups are read-only objects of group api.appcat.vshn.io/v1 in the claim's namespace, one per
 // backup the platform has taken of an instance: VSHNPostgresBackup (StackGres/CloudNativePG
-// backups) and VSHNRedisBackup / VSHNMariaDBBackup (K8up snapshots). Every backup is labelled
-// with the claim it belongs to.
+// backups) and VSHNRedisBackup / VSHNMariaDBBackup (K8up snapshots). AppCat serves them from its
+// API server (pkg/apiserver/vshn/*): a list returns the backups of every instance in the
+// namespace, ignores label selectors, and the objects carry no claim labels; each names its
+// instance (the claim) in its status (BackupKind.InstanceField).
 
 // BackupGroupVersion is the API group and version of the backup kinds.
 var BackupGroupVersion = schema.GroupVersion{Group: "api.appcat.vshn.io", Version: "v1"}
-
-// Labels on every backup naming the claim it belongs to.
-const (
-	LabelClaimName = "appcat.vshn.io/claim-name"
-	LabelClaimKind = "appcat.vshn.io/claim-kind"
-)
 
 // BackupKind is the backup kind of a service kind.
 type BackupKind struct {
 	Kind     string
 	Resource string
+	// InstanceField is the status field naming the claim a backup belongs to.
+	InstanceField string
 }
 
 // GVR is the backup kind's group/version/resource.
@@ -40,9 +37,12 @@ func (b BackupKind) GVR() schema.GroupVersionResource {
 
 // backupKinds maps a claim kind to its backup kind.
 var backupKinds = map[string]BackupKind{
-	PostgreSQL.Kind: {Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups"},
-	Redis.Kind:      {Kind: "VSHNRedisBackup", Resource: "vshnredisbackups"},
-	MariaDB.Kind:    {Kind: "VSHNMariaDBBackup", Resource: "vshnmariadbbackups"},
+	// apis/apiserver/v1/vshn_postgres_backup_types.go, pkg/apiserver/vshn/postgres/list.go
+	PostgreSQL.Kind: {Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups", InstanceField: "databaseInstance"},
+	// apis/apiserver/v1/vshn_redis_backup_types.go, pkg/apiserver/vshn/redis/list.go
+	Redis.Kind: {Kind: "VSHNRedisBackup", Resource: "vshnredisbackups", InstanceField: "instance"},
+	// apis/apiserver/v1/vshn_mariadb_backup_types.go, pkg/apiserver/vshn/mariadb/list.go
+	MariaDB.Kind: {Kind: "VSHNMariaDBBackup", Resource: "vshnmariadbbackups", InstanceField: "instance"},
 }
 
 // BackupKindOf returns the backup kind of a service kind; false when the kind has no backups.
@@ -115,25 +115,25 @@ type BackupInfo struct {
 	DataChecksum string
 }
 
-// ListBackups lists the backups of one instance, newest first.
+// ListBackups lists the backups of one instance, newest first: the backups of the namespace
+// whose status names the instance (the platform ignores label selectors on this list).
 func (c *Client) ListBackups(ctx context.Context, k Kind, namespace, claimName string) ([]BackupInfo, error) {
 	bk, ok := BackupKindOf(k)
 	if !ok {
 		return nil, fmt.Errorf("%s has no backups", k.Kind)
 	}
-	selector := labels.SelectorFromSet(labels.Set{LabelClaimName: claimName}).String()
-	list, err := c.dynamic.Resource(bk.GVR()).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	list, err := c.dynamic.Resource(bk.GVR()).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing %s of %s %s/%s: %w", bk.Resource, k.Kind, namespace, claimName, err)
 	}
 	out := make([]BackupInfo, 0, len(list.Items))
 	for i := range list.Items {
+		if owner, _, _ := unstructured.NestedString(list.Items[i].Object, "status", bk.InstanceField); owner != claimName {
+			continue
+		}
 		b, err := backupFrom(k, &list.Items[i])
 		if err != nil {
 			return nil, err
-		}
-		if kind := list.Items[i].GetLabels()[LabelClaimKind]; kind != "" && kind != k.Kind {
-			continue
 		}
 		out = append(out, b)
 	}

@@ -97,8 +97,10 @@ type UpdateStrategy struct {
 // Restore is spec.parameters.restore: the new instance starts from a backup of another one.
 // Redis and MariaDB know only claimName and backupName.
 type Restore struct {
-	ClaimName         *string `json:"claimName,omitempty"`
-	BackupName        *string `json:"backupName,omitempty"`
+	ClaimName  *string `json:"claimName,omitempty"`
+	BackupName *string `json:"backupName,omitempty"`
+	// ClaimType is for an instance nested in another service only (the parent's composite kind);
+	// the provider never sets it.
 	ClaimType         *string `json:"claimType,omitempty"`
 	RecoveryTimeStamp *string `json:"recoveryTimeStamp,omitempty"`
 }

@@ -17,6 +17,12 @@ import (
 // api.appcat.vshn.io/v1 per instance and month in the claim's namespace, named
 // <claim>-<yyyy-mm> and labelled with the claim's name and kind.
 
+// Labels on every SLAReport naming the claim it belongs to.
+const (
+	LabelClaimName = "appcat.vshn.io/claim-name"
+	LabelClaimKind = "appcat.vshn.io/claim-kind"
+)
+
 // SLAReportGVR is the group/version/resource of the SLA reports.
 var SLAReportGVR = schema.GroupVersionResource{Group: "api.appcat.vshn.io", Version: "v1", Resource: "slareports"}
 

@@ -14,7 +14,7 @@ import (
 // The computed `logs` attribute of every instance resource and data source: where the
 // instance's logs are. AppCat runs every pod of an instance in its instance namespace and
 // nothing else there, so the namespace selects them: users with access to the instance read
-// them with kubectl (ClusterRole appcat:instance-viewer grants pods/log there) or in the
+// them with kubectl (ClusterRole appcat:services:read grants pods/log there) or in the
 // platform's log store (Loki) with the LogQL stream selector.
 
 var logsAttrTypes = map[string]attr.Type{

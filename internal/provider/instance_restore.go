@@ -75,22 +75,21 @@ func restoreAttribute() schema.SingleNestedAttribute {
 	}
 }
 
-// expandRestore is spec.parameters.restore; claimType is sent only where the kind's API has it.
-func expandRestore(ctx context.Context, v types.Object, claimType string, diags *diag.Diagnostics) *appcat.Restore {
+// expandRestore is spec.parameters.restore. claimType is never sent: AppCat uses it only for an
+// instance nested in another service, where it names the parent's composite kind (e.g.
+// XVSHNKeycloak, pkg/comp-functions/functions/common/postgresql.go); the copy jobs of a
+// standalone restore look the source up by claimName alone and fail when it is set.
+func expandRestore(ctx context.Context, v types.Object, diags *diag.Diagnostics) *appcat.Restore {
 	if v.IsNull() || v.IsUnknown() {
 		return nil
 	}
 	var m restoreModel
 	diags.Append(v.As(ctx, &m, objectAsOptions)...)
-	r := &appcat.Restore{
+	return &appcat.Restore{
 		ClaimName:         stringPtr(m.SourceInstance),
 		BackupName:        stringPtr(m.BackupName),
 		RecoveryTimeStamp: stringPtr(m.RecoveryTimestamp),
 	}
-	if claimType != "" {
-		r.ClaimType = &claimType
-	}
-	return r
 }
 
 func flattenRestore(r *appcat.Restore) types.Object {

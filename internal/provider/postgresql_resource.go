@@ -75,16 +75,17 @@ type postgresqlKind struct{}
 
 func (postgresqlKind) descriptor() kindDescriptor {
 	return kindDescriptor{
-		typeName:         "postgresql",
-		api:              appcat.PostgreSQL,
-		displayName:      "PostgreSQL",
-		description:      postgresqlDescription,
-		versions:         []string{"12", "13", "14", "15", "16", "17", "18"},
-		defaultVersion:   "15",
-		versionPath:      "spec.parameters.service.majorVersion",
-		majorOf:          wholeVersionIsMajor,
-		instances:        []validator.Int64{int64validator.Between(0, 3)},
-		defaultInstances: 1,
+		typeName:          "postgresql",
+		api:               appcat.PostgreSQL,
+		displayName:       "PostgreSQL",
+		description:       postgresqlDescription,
+		versions:          []string{"12", "13", "14", "15", "16", "17", "18"},
+		defaultVersion:    "15",
+		versionPath:       "spec.parameters.service.majorVersion",
+		versionReportedAs: "; the major version, or the pinned image tag on CloudNativePG",
+		majorOf:           wholeVersionIsMajor,
+		instances:         []validator.Int64{int64validator.Between(0, 3)},
+		defaultInstances:  1,
 		instancesDoc: "Number of PostgreSQL instances: 1 (default), 2, 3 or 0. More than one makes the service highly available " +
 			"with replication (see `replication_mode`).",
 		connectionAffectedBy: []path.Path{path.Root("service_type")},
@@ -182,7 +183,7 @@ func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.
 		Network:    m.networkModel.expand(ctx, &diags),
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
-		Restore:    expandRestore(ctx, c.Restore, appcat.PostgreSQL.Kind, &diags),
+		Restore:    expandRestore(ctx, c.Restore, &diags),
 		Monitoring: cp.Monitoring,
 	}
 	if mode := stringPtr(m.ReplicationMode); mode != nil {

@@ -5,7 +5,7 @@
 //   - finalizer local.appcat.vshn.io/cleanup, spec.compositionRef (the kind's default
 //     composition) and spec.resourceRef (composite X<Kind> named <claim>-<5 random letters>);
 //   - the instance namespace vshn-<service>-<composite> with a RoleBinding
-//     appcat-instance-viewer for the subjects of the claim namespace's appcat-customer binding;
+//     appcat:services:read for the subjects of the claim namespace's appcat-customer binding;
 //   - the connection secret named by spec.writeConnectionSecretToRef, with the keys AppCat
 //     writes, certificates signed by the platform CA (Secret appcat-system/platform-ca) and a
 //     password that stays the same for the claim's life;

@@ -14,7 +14,7 @@ import (
 )
 
 // The instance namespace stands in for the service AppCat would run: it exists, it points back
-// to its claim, and the claim's users may look into it (RoleBinding appcat-instance-viewer).
+// to its claim, and the claim's users may look into it (RoleBinding appcat:services:read).
 
 func namespaceLabels(k *kind, obj *unstructured.Unstructured, composite string) map[string]string {
 	return map[string]string{
@@ -73,7 +73,7 @@ func (r *reconciler) ensureInstanceNamespace(ctx context.Context, obj *unstructu
 }
 
 // ensureViewerBinding mirrors the subjects of the claim namespace's appcat-customer
-// RoleBinding into the instance namespace's appcat-instance-viewer binding. Without a
+// RoleBinding into the instance namespace's appcat:services:read binding. Without a
 // customer binding there is nobody to grant, and a binding left from before is removed. In a
 // namespace just created (fresh) there is no binding yet, so it is not read first.
 func (r *reconciler) ensureViewerBinding(ctx context.Context, obj *unstructured.Unstructured, instanceNS string, fresh bool) error {

@@ -389,7 +389,7 @@ func TestDeleteRemovesInstance(t *testing.T) {
 			if _, err := a.kube.CoreV1().Secrets(userNS()).Get(ctxFor(t), secret, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 				t.Errorf("connection secret still there (err %v)", err)
 			}
-			if _, err := a.kube.RbacV1().RoleBindings(ns).Get(ctxFor(t), "appcat-instance-viewer", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			if _, err := a.kube.RbacV1().RoleBindings(ns).Get(ctxFor(t), "appcat:services:read", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 				t.Errorf("viewer RoleBinding still there (err %v)", err)
 			}
 		})
@@ -427,7 +427,7 @@ func TestNoWritesAtRest(t *testing.T) {
 	if s := getSecret(t, u, userNS(), name+"-conn"); s.ResourceVersion != secret.ResourceVersion {
 		t.Error("connection secret rewritten without a change")
 	}
-	rb, err := a.kube.RbacV1().RoleBindings(str(ready, "status", "instanceNamespace")).Get(ctxFor(t), "appcat-instance-viewer", metav1.GetOptions{})
+	rb, err := a.kube.RbacV1().RoleBindings(str(ready, "status", "instanceNamespace")).Get(ctxFor(t), "appcat:services:read", metav1.GetOptions{})
 	if err != nil || rb.Generation > 1 {
 		t.Errorf("viewer binding rewritten (%v, generation %d)", err, rb.Generation)
 	}

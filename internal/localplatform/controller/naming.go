@@ -19,8 +19,8 @@ const (
 
 	// customerRoleBinding grants a namespace to users; its subjects get instanceViewerRoleBinding.
 	customerRoleBinding       = "appcat-customer"
-	instanceViewerRoleBinding = "appcat-instance-viewer"
-	instanceViewerClusterRole = "appcat:instance-viewer"
+	instanceViewerRoleBinding = "appcat:services:read"
+	instanceViewerClusterRole = "appcat:services:read"
 
 	systemNamespace = "appcat-system"
 )

@@ -77,11 +77,11 @@ func checkInstanceNamespace(t *testing.T, k kindInfo, obj *unstructured.Unstruct
 	if err != nil {
 		t.Fatalf("the user namespace has no appcat-customer RoleBinding: %v", err)
 	}
-	viewer, err := a.kube.RbacV1().RoleBindings(ns).Get(ctx, "appcat-instance-viewer", metav1.GetOptions{})
+	viewer, err := a.kube.RbacV1().RoleBindings(ns).Get(ctx, "appcat:services:read", metav1.GetOptions{})
 	if err != nil {
 		t.Fatalf("instance viewer RoleBinding: %v", err)
 	}
-	if viewer.RoleRef.Kind != "ClusterRole" || viewer.RoleRef.Name != "appcat:instance-viewer" {
+	if viewer.RoleRef.Kind != "ClusterRole" || viewer.RoleRef.Name != "appcat:services:read" {
 		t.Errorf("viewer roleRef = %+v", viewer.RoleRef)
 	}
 	if fmt.Sprint(viewer.Subjects) != fmt.Sprint(customer.Subjects) {

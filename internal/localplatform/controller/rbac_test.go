@@ -45,7 +45,7 @@ func TestUserRBAC(t *testing.T) {
 		t.Errorf("user updating claim status: err %v, want Forbidden", err)
 	}
 
-	// Instance namespace: the controller's appcat-instance-viewer binding lets the user look.
+	// Instance namespace: the controller's appcat:services:read binding lets the user look.
 	if _, err := u.kube.CoreV1().Pods(instanceNS).List(ctx, metav1.ListOptions{}); err != nil {
 		t.Errorf("listing pods in the instance namespace: %v", err)
 	}
@@ -113,7 +113,7 @@ func TestViewerBindingFollowsGrant(t *testing.T) {
 		}
 	})
 	waitFor(t, "the viewer binding to include the new subject", func() (bool, error) {
-		rb, err := a.kube.RbacV1().RoleBindings(instanceNS).Get(ctx, "appcat-instance-viewer", metav1.GetOptions{})
+		rb, err := a.kube.RbacV1().RoleBindings(instanceNS).Get(ctx, "appcat:services:read", metav1.GetOptions{})
 		if err != nil {
 			return false, err
 		}

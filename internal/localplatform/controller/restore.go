@@ -1,7 +1,6 @@
 package controller
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -11,33 +10,54 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 )
 
-// Restore: a new claim with spec.parameters.restore {claimName, backupName, recoveryTimeStamp,
-// claimType} starts with the data of another instance of the same kind in the same namespace,
-// and with credentials of its own (every claim's password is drawn from its own UID). The
-// platform answers it once, when the claim is first provisioned; afterwards the claim holds its
-// data like any other, and the source may change or go.
+// Restore: a new claim with spec.parameters.restore {claimName, backupName, recoveryTimeStamp}
+// starts with the data of another instance of the same kind in the same namespace, and with
+// credentials of its own (every claim's password is drawn from its own UID). The platform answers
+// it once, when the claim is first provisioned; afterwards the claim holds its data like any
+// other, and the source may change or go. What each kind's composition does with it is its
+// restoreStyle, as on AppCat:
 //
 //   - backupName: the data the named backup of the source holds (status.dataChecksum). With
 //     recoveryTimeStamp as well, the source's data as of that time, which must not be before the
 //     backup.
-//   - recoveryTimeStamp alone (PostgreSQL on CloudNativePG): the source's data as of that time
+//   - recoveryTimeStamp without a backup (CloudNativePG): the source's data as of that time
 //     (the source's platform time, RFC 3339), from its data history.
-//   - claimName alone (PostgreSQL on CloudNativePG): the source's data as it is now.
+//   - claimName alone (CloudNativePG): the source's data as it is now (the end of its WAL).
 //
-// As on AppCat, PostgreSQL on StackGres and Redis need a backupName, and MariaDB restores are not
-// self-service. A claim whose restore cannot be done fails (Synced and Ready False, reason
-// ReconcileError) with a message saying why; a missing source or backup is looked for again
-// every few seconds.
+// claimType names the composite kind of a parent service for an instance nested in it (AppCat's
+// copy jobs look the parent claim up as that kind without its first letter); this platform has
+// no nested services, so a claim that sets it fails as AppCat's copy job would.
+//
+// A claim whose restore cannot be done fails (Synced and Ready False, reason ReconcileError)
+// with a message saying why; a missing source or backup is looked for again every few seconds.
 
-// restoreNeedsBackup tells whether a claim can only be restored from a named backup.
-func restoreNeedsBackup(k *kind, obj *unstructured.Unstructured) bool {
-	switch k.Kind {
-	case "VSHNPostgreSQL":
-		return specString(obj, "compositionRef", "name") == compositionStackGres
-	case "VSHNRedis":
-		return true
+// restoreStyle is how a kind's composition answers spec.parameters.restore.
+type restoreStyle int
+
+const (
+	// restoreNotSelfService: no restore into a new instance (MariaDB: a support request).
+	restoreNotSelfService restoreStyle = iota
+	// restoreNamedBackup: claimName and backupName are required (Redis:
+	// pkg/comp-functions/functions/vshnredis/restore.go fails without either).
+	restoreNamedBackup
+	// restoreNamedBackupOrNone: a restore happens only with both claimName and backupName,
+	// otherwise the instance starts empty (StackGres: vshnpostgres/postgresql_deploy.go).
+	restoreNamedBackupOrNone
+	// restoreContinuous: claimName, and optionally recoveryTimeStamp; backupName is ignored
+	// (CloudNativePG: vshnpostgrescnpg/restore.go recovers from the object store).
+	restoreContinuous
+)
+
+// postgresqlRestoreStyle depends on the composition.
+func postgresqlRestoreStyle(obj *unstructured.Unstructured) restoreStyle {
+	if specString(obj, "compositionRef", "name") == compositionStackGres {
+		return restoreNamedBackupOrNone
 	}
-	return false
+	return restoreContinuous
+}
+
+func fixedRestoreStyle(s restoreStyle) func(*unstructured.Unstructured) restoreStyle {
+	return func(*unstructured.Unstructured) restoreStyle { return s }
 }
 
 const compositionStackGres = "vshnpostgres.vshn.appcat.vshn.io"
@@ -76,14 +96,24 @@ func restoreMissing(format string, args ...any) userError {
 
 func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstructured) (dataState, error) {
 	k := r.kind
-	if _, ok := backupKinds[k.Kind]; !ok || k.Kind == "VSHNMariaDB" {
+	style := k.restoreStyle(obj)
+	if style == restoreNotSelfService {
 		return dataState{}, restoreFailed("restoring a %s from a backup is not self-service on AppCat; ask VSHN support for a restore, or restore a dump into a new instance", k.Kind)
 	}
 	source := stringParam(obj, "", "restore", "claimName")
 	backupName := stringParam(obj, "", "restore", "backupName")
 	stamp := stringParam(obj, "", "restore", "recoveryTimeStamp")
-	if t := stringParam(obj, "", "restore", "claimType"); t != "" && t != k.Kind {
-		return dataState{}, restoreFailed("spec.parameters.restore.claimType %q: a %s can only be restored from a %s", t, k.Kind, k.Kind)
+	if t := stringParam(obj, "", "restore", "claimType"); t != "" {
+		return dataState{}, restoreFailed("spec.parameters.restore.claimType %q names the composite kind of a parent service; the restore looks up %q %q in namespace %q, "+
+			"and this platform has no such service (a standalone restore leaves claimType out)", t, t[1:], source, obj.GetNamespace())
+	}
+	switch style {
+	case restoreContinuous:
+		backupName = "" // recovered from the continuous backup, whatever backup is named
+	case restoreNamedBackupOrNone:
+		if source == "" || backupName == "" {
+			return dataState{Checksum: emptyDataChecksum}, nil
+		}
 	}
 	if source == "" {
 		return dataState{}, restoreFailed("spec.parameters.restore.claimName is required (the instance to restore from, in namespace %q)", obj.GetNamespace())
@@ -91,8 +121,8 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 	if source == obj.GetName() {
 		return dataState{}, restoreFailed("an instance cannot be restored from itself (spec.parameters.restore.claimName %q)", source)
 	}
-	if backupName == "" && restoreNeedsBackup(k, obj) {
-		return dataState{}, restoreFailed("spec.parameters.restore.backupName is required to restore a %s on composition %s", k.Kind, cmp.Or(specString(obj, "compositionRef", "name"), k.DefaultComposition))
+	if backupName == "" && style == restoreNamedBackup {
+		return dataState{}, restoreFailed("spec.parameters.restore.backupName is required to restore a %s", k.Kind)
 	}
 	var at time.Time
 	if stamp != "" {
@@ -124,8 +154,8 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if err != nil {
 			return dataState{}, err
 		}
-		if l := b.GetLabels(); l[labelClaimName] != source || l[labelClaimKind] != k.Kind {
-			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %s %q", backupName, l[labelClaimKind], l[labelClaimName], k.Kind, source)
+		if owner, _, _ := unstructured.NestedString(b.Object, "status", backupKinds[k.Kind].instanceField); owner != source {
+			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %q", backupName, k.Kind, owner, source)
 		}
 		checksum, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum")
 		if checksum == "" {

@@ -533,7 +533,7 @@ func TestDeletionProtection(t *testing.T) {
 }
 
 // TestUserRoles checks the ClusterRoles through the API server's authorizer: appcat-user, bound
-// to appcat:customer in one namespace and to appcat:instance-viewer in another, has exactly the
+// to appcat:customer in one namespace and to appcat:services:read in another, has exactly the
 // rights the README describes and nothing cluster-wide.
 func TestUserRoles(t *testing.T) {
 	e := newEnv(t)
@@ -562,7 +562,7 @@ func TestUserRoles(t *testing.T) {
 		}
 	}
 	bind(e.ns, "appcat-customer", "appcat:customer")
-	bind(instanceNS, "appcat-instance-viewer", "appcat:instance-viewer")
+	bind(instanceNS, "appcat:services:read", "appcat:services:read")
 
 	can := func(ns, group, resource, sub, verb string) bool {
 		t.Helper()

@@ -6,13 +6,16 @@ var Redis = Kind{
 	Resource:      "vshnredis",
 	Service:       "redis",
 	NameMaxLength: 37,
-	// Always written. tls.crt and tls.key (client certificate) only with TLS and client
-	// authentication, SENTINEL_HOSTS only with three instances (Sentinel).
-	ConnectionSecretKeys: []string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL", "ca.crt"},
+	// Always written, the client certificate (tls.crt, tls.key) included whatever the TLS
+	// settings; SENTINEL_HOSTS only with Sentinel (pkg/comp-functions/functions/vshnredis/redis_deploy.go).
+	ConnectionSecretKeys: []string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL", "ca.crt", "tls.crt", "tls.key"},
 	Connection: ConnectionKeys{
 		Host: "REDIS_HOST", Port: "REDIS_PORT", Username: "REDIS_USERNAME", Password: "REDIS_PASSWORD", URL: "REDIS_URL",
 		CA: "ca.crt", ClientCertificate: "tls.crt", ClientKey: "tls.key", SentinelHosts: "SENTINEL_HOSTS",
 	},
+	// Upstream: apis/vshn/v1/dbaas_vshn_redis.go: the image tag of the running Redis.
+	VersionStatusFollowsUpgrade: true,
+	VersionStatus:               StatusCurrentReleaseTag,
 }
 
 // RedisClaim is a VSHNRedis claim.

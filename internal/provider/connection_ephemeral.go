@@ -74,7 +74,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"client_certificate": computed("PEM client certificate, where the service uses one (the instance's only).", false),
 			"client_key":         computed("PEM client key, where the service uses one (the instance's only).", true),
 			"load_balancer_ip":   computed("IP address of the load balancer, with `service_type = \"LoadBalancer\"` (the instance's only).", false),
-			"sentinel_hosts":     computed("Redis Sentinel hosts (comma-separated), with a highly available Redis.", false),
+			"sentinel_hosts":     computed("Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.", false),
 		},
 	}
 }

@@ -44,20 +44,23 @@ const redisDefaultPlan = "standard-1"
 
 func (redisKind) descriptor() kindDescriptor {
 	return kindDescriptor{
-		typeName:         "redis",
-		api:              appcat.Redis,
-		displayName:      "Redis",
-		description:      redisDescription,
-		versions:         []string{"7.0", "7.2", "8.0"},
-		defaultVersion:   "7.2",
-		versionPath:      "spec.parameters.service.version",
-		majorOf:          majorBeforeFirstDot,
-		instances:        []validator.Int64{int64validator.OneOf(0, 1, 3)},
-		defaultInstances: 1,
+		typeName:          "redis",
+		api:               appcat.Redis,
+		displayName:       "Redis",
+		description:       redisDescription,
+		versions:          []string{"7.0", "7.2", "8.0"},
+		defaultVersion:    "7.2",
+		versionPath:       "spec.parameters.service.version",
+		versionReportedAs: "; the image tag it runs, e.g. `7.2.5`",
+		majorOf:           majorBeforeFirstDot,
+		instances:         []validator.Int64{int64validator.OneOf(0, 1, 3)},
+		defaultInstances:  1,
 		instancesDoc: "Number of Redis instances: 1 (default), 3 or 0. Three make the service highly available with Redis Sentinel, " +
-			"which moves `connection_details.host` to the sentinel service and fills `connection_details.sentinel_hosts`.",
-		// HA moves the host; TLS switches the URL's scheme and the client certificate.
-		connectionAffectedBy: []path.Path{path.Root("instances"), path.Root("tls_enabled"), path.Root("tls_auth_clients")},
+			"which moves `connection_details.host` to the master service (`redis-master…`) and fills `connection_details.sentinel_hosts` " +
+			"with the nodes' host names (comma-separated, without ports).",
+		// HA moves the host. The URL is always rediss:// and the client certificate always
+		// written, whatever the TLS settings (vshnredis/redis_deploy.go).
+		connectionAffectedBy: []path.Path{path.Root("instances")},
 	}
 }
 
@@ -67,8 +70,8 @@ var redisDescription = instanceDescription("Redis", appcat.Redis,
 func (redisKind) common(m *redisModel) *instanceModel { return &m.instanceModel }
 
 func (redisKind) attributes() map[string]schema.Attribute {
-	return mergeAttributes(tlsAttributes("Require clients to authenticate with a certificate. Defaults to `true`; "+
-		"the client certificate and key are then in `connection_details.client_certificate` and `client_key`."),
+	return mergeAttributes(tlsAttributes("Require clients to authenticate with a certificate. Defaults to `true`. "+
+		"The platform writes a client certificate and key either way: `connection_details.client_certificate` and `client_key`."),
 		map[string]schema.Attribute{
 			"plan":            planAttribute(redisPlans, redisDefaultPlan, "The other size attributes override the plan's values."),
 			"cpu_requests":    quantityAttribute("CPU request, e.g. `250m`; overrides the plan."),
@@ -97,8 +100,7 @@ func (redisKind) expand(ctx context.Context, m *redisModel) (appcat.RedisParamet
 		TLS:        m.tlsModel.expand(),
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
-		// Redis' restore has no claimType.
-		Restore:    expandRestore(ctx, m.Restore, "", &diags),
+		Restore:    expandRestore(ctx, m.Restore, &diags),
 		Monitoring: cp.Monitoring,
 	}, "", diags
 }

@@ -49,9 +49,16 @@ func wantsLoadBalancer(obj *unstructured.Unstructured) bool {
 	return stringParam(obj, "ClusterIP", "network", "serviceType") == "LoadBalancer"
 }
 
+// postgresqlConnection: the host is the backend's service — CloudNativePG's postgresql-rw
+// (vshnpostgrescnpg/connection_details.go), StackGres' service named after the composite
+// (vshnpostgres/connection_details.go: <composite>.vshn-postgresql-<composite>.svc.cluster.local).
 func postgresqlConnection(in connectionInput) connectionPlan {
 	const user, db, port = "postgres", "postgres", "5432"
-	host := svcHost("postgresql-rw", in.namespace)
+	service := "postgresql-rw"
+	if specString(in.obj, "compositionRef", "name") == compositionStackGres {
+		service = specString(in.obj, "resourceRef", "name")
+	}
+	host := svcHost(service, in.namespace)
 	v := map[string]string{
 		"POSTGRESQL_HOST":     host,
 		"POSTGRESQL_PORT":     port,
@@ -60,7 +67,7 @@ func postgresqlConnection(in connectionInput) connectionPlan {
 		"POSTGRESQL_DB":       db,
 		"POSTGRESQL_URL":      fmt.Sprintf("postgresql://%s:%s@%s:%s/%s", user, in.password, host, port, db),
 	}
-	leaf := &leafSpec{commonName: host, dnsNames: hostNames("postgresql-rw", in.namespace)}
+	leaf := &leafSpec{commonName: host, dnsNames: hostNames(service, in.namespace)}
 	if wantsLoadBalancer(in.obj) {
 		ip := loadBalancerIP(string(in.obj.GetUID()))
 		v["LOADBALANCER_IP"] = ip
@@ -70,39 +77,31 @@ func postgresqlConnection(in connectionInput) connectionPlan {
 	return connectionPlan{values: v, leaf: leaf}
 }
 
+// redisConnection is what AppCat's Redis composition writes (vshnredis/redis_deploy.go,
+// getConnectionDetails and newRelease): the headless service, or with Sentinel (instances > 1) the
+// master service and SENTINEL_HOSTS, the nodes' names without ports; always a rediss:// URL and
+// always the client certificate (tls.crt, tls.key) with ca.crt, whatever the TLS settings.
 func redisConnection(in connectionInput) connectionPlan {
-	const user, port, sentinelPort = "default", "6379", "26379"
-	tlsOn := boolParam(in.obj, true, "tls", "enabled")
-	ha := intParam(in.obj, 1, "instances") > 1
+	const user, port = "default", "6379"
+	instances := intParam(in.obj, 1, "instances")
 
 	host := svcHost("redis-headless", in.namespace)
 	v := map[string]string{}
-	if ha {
-		// With Sentinel, clients reach the master through the sentinel service, or ask the
-		// three sentinels directly.
-		host = svcHost("redis-sentinel", in.namespace)
-		nodes := make([]string, 3)
+	if instances > 1 {
+		host = svcHost("redis-master", in.namespace)
+		nodes := make([]string, instances)
 		for i := range nodes {
-			nodes[i] = fmt.Sprintf("redis-node-%d.%s:%s", i, svcHost("redis-headless", in.namespace), sentinelPort)
+			nodes[i] = fmt.Sprintf("redis-node-%d.%s", i, svcHost("redis-headless", in.namespace))
 		}
 		v["SENTINEL_HOSTS"] = strings.Join(nodes, ",")
-	}
-	scheme := "rediss"
-	if !tlsOn {
-		scheme = "redis"
 	}
 	v["REDIS_HOST"] = host
 	v["REDIS_PORT"] = port
 	v["REDIS_USERNAME"] = user
 	v["REDIS_PASSWORD"] = in.password
-	v["REDIS_URL"] = fmt.Sprintf("%s://%s:%s@%s:%s", scheme, user, in.password, host, port)
-
-	plan := connectionPlan{values: v}
-	if tlsOn && boolParam(in.obj, true, "tls", "authClients") {
-		// Redis authenticates clients by certificate: tls.crt/tls.key are the client's.
-		plan.leaf = &leafSpec{commonName: user, client: true}
-	}
-	return plan
+	v["REDIS_URL"] = fmt.Sprintf("rediss://%s:%s@%s:%s", user, in.password, host, port)
+	// tls.crt/tls.key are the client certificate (the tls-client-certificate secret).
+	return connectionPlan{values: v, leaf: &leafSpec{commonName: user, client: true}}
 }
 
 func mariadbConnection(in connectionInput) connectionPlan {

@@ -143,19 +143,20 @@ func TestSpecChangeMakesReadyFalseThenTrue(t *testing.T) {
 	if c := cond(updating, "Ready"); c["reason"] != "Updating" {
 		t.Errorf("Ready during the update = %v, want reason Updating", c)
 	}
-	if v := str(updating, "status", "currentVersion"); v != "7.2" {
-		t.Errorf("currentVersion during the update = %q, want the old 7.2", v)
+	if v := str(updating, "status", "currentReleaseTag"); v != "7.2" {
+		t.Errorf("currentReleaseTag during the update = %q, want the old 7.2", v)
 	}
 	done := waitReady(t, u, redis, userNS(), name)
 	if elapsed := time.Since(t0); elapsed < 900*time.Millisecond {
 		t.Errorf("Ready again after %s, before the claim's 1s delay", elapsed)
 	}
-	if v, p := str(done, "status", "currentVersion"), str(done, "status", "previousVersion"); v != "8.0" || p != "7.2" {
-		t.Errorf("currentVersion %q previousVersion %q, want 8.0 and 7.2", v, p)
+	// Redis reports the image tag it runs (vshnredis/redis_deploy.go), no previous version.
+	if v, p := str(done, "status", "currentReleaseTag"), str(done, "status", "previousVersion"); v != "8.0" || p != "" {
+		t.Errorf("currentReleaseTag %q previousVersion %q, want 8.0 and none", v, p)
 	}
 	// Ready for this generation: the secret already describes it.
 	after := getSecret(t, u, userNS(), name+"-conn")
-	if !strings.HasPrefix(string(after.Data["REDIS_HOST"]), "redis-sentinel.") || len(after.Data["SENTINEL_HOSTS"]) == 0 {
+	if !strings.HasPrefix(string(after.Data["REDIS_HOST"]), "redis-master.") || len(after.Data["SENTINEL_HOSTS"]) == 0 {
 		t.Errorf("secret not updated for HA: REDIS_HOST %q SENTINEL_HOSTS %q", after.Data["REDIS_HOST"], after.Data["SENTINEL_HOSTS"])
 	}
 	if string(after.Data["REDIS_PASSWORD"]) != string(before.Data["REDIS_PASSWORD"]) {

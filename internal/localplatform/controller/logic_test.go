@@ -243,6 +243,27 @@ func secretKeys(t *testing.T, k *kind, params map[string]any) (map[string][]byte
 
 func keysOf(m map[string][]byte) []string { return slices.Sorted(maps.Keys(m)) }
 
+// TestStackGresHost: PostgreSQL on StackGres is reached at the service named after the
+// composite, <composite>.vshn-postgresql-<composite>.svc.cluster.local
+// (vshnpostgres/connection_details.go).
+func TestStackGresHost(t *testing.T) {
+	k := kindByName("VSHNPostgreSQL")
+	obj := claim(k, "c", "uid-9", nil)
+	_ = unstructured.SetNestedField(obj.Object, compositionStackGres, "spec", "compositionRef", "name")
+	_ = unstructured.SetNestedField(obj.Object, "c-abcde", "spec", "resourceRef", "name")
+	data, err := connectionSecretData(k, obj, "vshn-postgresql-c-abcde", testAuthority(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := "c-abcde.vshn-postgresql-c-abcde.svc.cluster.local"
+	if got := string(data["POSTGRESQL_HOST"]); got != host {
+		t.Errorf("POSTGRESQL_HOST = %q, want %q", got, host)
+	}
+	if !strings.Contains(string(data["POSTGRESQL_URL"]), "@"+host+":5432/") {
+		t.Errorf("POSTGRESQL_URL = %q does not name %s", data["POSTGRESQL_URL"], host)
+	}
+}
+
 func TestConnectionKeySets(t *testing.T) {
 	ns := "vshn-x-c-abcde"
 	cases := []struct {
@@ -259,11 +280,12 @@ func TestConnectionKeySets(t *testing.T) {
 		{"VSHNRedis", nil,
 			[]string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME", "ca.crt", "tls.crt", "tls.key"},
 			map[string]string{"REDIS_HOST": "redis-headless." + ns + ".svc.cluster.local", "REDIS_PORT": "6379", "REDIS_USERNAME": "default"}},
+		// AppCat writes the client certificate whatever the TLS settings (vshnredis/redis_deploy.go).
 		{"VSHNRedis", map[string]any{"tls": map[string]any{"authClients": false}},
-			[]string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME", "ca.crt"}, nil},
+			[]string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME", "ca.crt", "tls.crt", "tls.key"}, nil},
 		{"VSHNRedis", map[string]any{"instances": int64(3)},
 			[]string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME", "SENTINEL_HOSTS", "ca.crt", "tls.crt", "tls.key"},
-			map[string]string{"REDIS_HOST": "redis-sentinel." + ns + ".svc.cluster.local"}},
+			map[string]string{"REDIS_HOST": "redis-master." + ns + ".svc.cluster.local"}},
 		{"VSHNMariaDB", nil,
 			[]string{"MARIADB_HOST", "MARIADB_PASSWORD", "MARIADB_PORT", "MARIADB_URL", "MARIADB_USERNAME", "ca.crt"},
 			map[string]string{"MARIADB_HOST": "mariadb." + ns + ".svc.cluster.local", "MARIADB_PORT": "3306", "MARIADB_USERNAME": "root"}},
@@ -308,15 +330,18 @@ func TestConnectionURLs(t *testing.T) {
 
 	data, ps = secretKeys(t, kindByName("VSHNRedis"), map[string]any{"instances": int64(3)})
 	pw = ps.password("uid-9")
-	if got, want := string(data["REDIS_URL"]), "rediss://default:"+pw+"@redis-sentinel.vshn-x-c-abcde.svc.cluster.local:6379"; got != want {
+	// As vshnredis/redis_deploy.go writes them: the master service, the nodes without ports.
+	if got, want := string(data["REDIS_URL"]), "rediss://default:"+pw+"@redis-master.vshn-x-c-abcde.svc.cluster.local:6379"; got != want {
 		t.Errorf("REDIS_URL = %q, want %q", got, want)
 	}
-	if hosts := strings.Split(string(data["SENTINEL_HOSTS"]), ","); len(hosts) != 3 || !strings.HasSuffix(hosts[2], ":26379") {
-		t.Errorf("SENTINEL_HOSTS = %q", data["SENTINEL_HOSTS"])
+	if got, want := string(data["SENTINEL_HOSTS"]), "redis-node-0.redis-headless.vshn-x-c-abcde.svc.cluster.local,"+
+		"redis-node-1.redis-headless.vshn-x-c-abcde.svc.cluster.local,redis-node-2.redis-headless.vshn-x-c-abcde.svc.cluster.local"; got != want {
+		t.Errorf("SENTINEL_HOSTS = %q, want %q", got, want)
 	}
+	// TLS off changes neither the scheme nor the client certificate AppCat writes.
 	data, _ = secretKeys(t, kindByName("VSHNRedis"), map[string]any{"tls": map[string]any{"enabled": false}})
-	if !strings.HasPrefix(string(data["REDIS_URL"]), "redis://") {
-		t.Errorf("REDIS_URL without TLS = %q", data["REDIS_URL"])
+	if !strings.HasPrefix(string(data["REDIS_URL"]), "rediss://") || len(data["tls.crt"]) == 0 || len(data["tls.key"]) == 0 {
+		t.Errorf("without TLS: REDIS_URL = %q, tls.crt %d bytes, tls.key %d bytes", data["REDIS_URL"], len(data["tls.crt"]), len(data["tls.key"]))
 	}
 
 	data, ps = secretKeys(t, kindByName("VSHNMariaDB"), nil)

@@ -51,14 +51,15 @@ func backupTime(t testing.TB, b *unstructured.Unstructured) time.Time {
 // listBackups lists the backups of a claim as c sees them, newest first.
 func listBackups(t testing.TB, c clients, k kindInfo, claimName string) []unstructured.Unstructured {
 	t.Helper()
-	list, err := c.dyn.Resource(backupGVRs[k.Kind]).Namespace(userNS()).List(ctxFor(t), metav1.ListOptions{
-		LabelSelector: "appcat.vshn.io/claim-name=" + claimName + ",appcat.vshn.io/claim-kind=" + k.Kind,
-	})
+	// As on AppCat: the namespace's backups, each naming its claim in its status.
+	list, err := c.dyn.Resource(backupGVRs[k.Kind]).Namespace(userNS()).List(ctxFor(t), metav1.ListOptions{})
 	if err != nil {
 		t.Fatalf("listing %s: %v", backupGVRs[k.Kind].Resource, err)
 	}
+	instanceField := map[string]string{"VSHNPostgreSQL": "databaseInstance", "VSHNRedis": "instance", "VSHNMariaDB": "instance"}[k.Kind]
 	items := slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool {
-		return str(&u, "status", "dataChecksum") == "" // being written
+		return str(&u, "status", instanceField) != claimName ||
+			str(&u, "status", "dataChecksum") == "" // being written
 	})
 	slices.SortFunc(items, func(a, b unstructured.Unstructured) int { return backupTime(t, &b).Compare(backupTime(t, &a)) })
 	return items

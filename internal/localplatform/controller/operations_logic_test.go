@@ -277,13 +277,14 @@ func TestDataHistory(t *testing.T) {
 
 func TestReleaseTags(t *testing.T) {
 	cases := []struct{ version, current, pin, initial, next string }{
-		{"15", "15.0", "", "15.0", "15.1"},
-		{"15", "15.9", "", "15.0", "15.10"},
-		{"7.2", "7.2.3", "", "7.2.0", "7.2.4"},
+		// As AppCat's maintenance.SetReleaseVersion: a new instance runs the version's own tag.
+		{"15", "15", "", "15", "15.1"},
+		{"15", "15.9", "", "15", "15.10"},
+		{"7.2", "7.2.3", "", "7.2", "7.2.4"},
 		{"15", "15.2", "15.4", "15.4", "15.4"},
-		{"16", "15.2", "", "16.0", "16.1"},     // after a major upgrade
-		{"16", "16.0", "15.4", "16.0", "16.1"}, // a pin of another version does not apply
-		{"11.8", "", "", "11.8.0", "11.8.1"},
+		{"16", "15.2", "", "16", "16.1"},   // after a major upgrade
+		{"16", "16", "15.4", "16", "16.1"}, // a pin of another version does not apply
+		{"11.8", "", "", "11.8", "11.8.1"},
 	}
 	for _, c := range cases {
 		if got := initialReleaseTag(c.version, c.pin); got != c.initial {
@@ -295,20 +296,21 @@ func TestReleaseTags(t *testing.T) {
 	}
 	k := kindByName("VSHNPostgreSQL")
 	obj := claim(k, "a", "u", nil)
-	status := map[string]any{"currentVersion": "15"}
+	status := map[string]any{}
+	setRunningVersion(status, "15")
 	ensureReleaseTag(obj, status)
-	if status["currentReleaseTag"] != "15.0" {
-		t.Errorf("first tag %v", status["currentReleaseTag"])
+	if got := runningReleaseTag(status); got != "15" {
+		t.Errorf("first tag %v", got)
 	}
-	status["currentReleaseTag"] = "15.3"
+	setRunningReleaseTag(status, "15.3")
 	ensureReleaseTag(obj, status)
-	if status["currentReleaseTag"] != "15.3" {
-		t.Errorf("tag of the running version changed: %v", status["currentReleaseTag"])
+	if got := runningReleaseTag(status); got != "15.3" {
+		t.Errorf("tag of the running version changed: %v", got)
 	}
-	status["currentVersion"] = "16"
+	setRunningVersion(status, "16")
 	ensureReleaseTag(obj, status)
-	if status["currentReleaseTag"] != "16.0" {
-		t.Errorf("tag after the upgrade %v", status["currentReleaseTag"])
+	if got := runningReleaseTag(status); got != "16" {
+		t.Errorf("tag after the upgrade %v", got)
 	}
 }
 

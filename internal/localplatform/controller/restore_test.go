@@ -108,10 +108,16 @@ func TestRestore(t *testing.T) {
 		t.Fatalf("writes A (%s) and B (%s) not apart in platform time", atA, atB)
 	}
 
-	restoreInto := func(t *testing.T, restore map[string]any) (*unstructured.Unstructured, string) {
+	restoreInto := func(t *testing.T, restore map[string]any, composition ...string) (*unstructured.Unstructured, string) {
 		t.Helper()
 		name := uniqueName("rst")
-		createClaim(t, u, postgres, newClaim(postgres, name, name+"-conn", map[string]any{"restore": restore}))
+		o := newClaim(postgres, name, name+"-conn", map[string]any{"restore": restore})
+		for _, c := range composition {
+			if err := unstructured.SetNestedField(o.Object, c, "spec", "compositionRef", "name"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		createClaim(t, u, postgres, o)
 		ready := waitReady(t, u, postgres, userNS(), name)
 		pw := string(getSecret(t, u, userNS(), name+"-conn").Data["POSTGRESQL_PASSWORD"])
 		if pw == "" || pw == srcPassword {
@@ -121,9 +127,24 @@ func TestRestore(t *testing.T) {
 	}
 
 	t.Run("FromBackup", func(t *testing.T) {
-		got, _ := restoreInto(t, map[string]any{"claimName": src, "backupName": backup.GetName()})
+		// StackGres restores the named backup (vshnpostgres/postgresql_deploy.go).
+		got, _ := restoreInto(t, map[string]any{"claimName": src, "backupName": backup.GetName()}, compositionStackGres)
 		if c, w, _ := dataOf(got); c != sumA || w != 0 {
 			t.Errorf("restored from backup %s: checksum %s (writes %d), want A's %s (B's is %s)", backup.GetName(), c, w, sumA, sumB)
+		}
+	})
+	t.Run("CloudNativePGIgnoresBackupName", func(t *testing.T) {
+		// CloudNativePG recovers from the continuous backup to its end, whatever backup is
+		// named (vshnpostgrescnpg/restore.go).
+		got, _ := restoreInto(t, map[string]any{"claimName": src, "backupName": backup.GetName()})
+		if c, _, _ := dataOf(got); c != sumB {
+			t.Errorf("CloudNativePG restore naming backup %s: checksum %s, want the latest state B's %s", backup.GetName(), c, sumB)
+		}
+	})
+	t.Run("StackGresWithoutBackupNameStartsEmpty", func(t *testing.T) {
+		got, _ := restoreInto(t, map[string]any{"claimName": src}, compositionStackGres)
+		if c, _, _ := dataOf(got); c != emptyChecksum {
+			t.Errorf("StackGres restore without backupName: checksum %s, want the empty dataset as on AppCat", c)
 		}
 	})
 	t.Run("PointInTime", func(t *testing.T) {
@@ -189,17 +210,27 @@ func TestRestoreFailures(t *testing.T) {
 		k       kindInfo
 		restore map[string]any
 		want    []string
+		// composition, where not the kind's default
+		composition string
 	}{
-		{"MissingBackup", postgres, map[string]any{"claimName": src, "backupName": "nope"}, []string{`backup "nope"`, "not found", src}},
-		{"MissingSource", postgres, map[string]any{"claimName": "ghost-db"}, []string{`source instance VSHNPostgreSQL "ghost-db" not found`}},
-		{"Future", postgres, map[string]any{"claimName": src, "recoveryTimeStamp": "2099-01-01T00:00:00Z"}, []string{"in the future"}},
-		{"RedisNeedsBackupName", redis, map[string]any{"claimName": "some-cache"}, []string{"backupName is required"}},
-		{"MariaDBNotSelfService", mariadb, map[string]any{"claimName": "some-db", "backupName": "abcdef12"}, []string{"not self-service"}},
+		{"MissingBackup", postgres, map[string]any{"claimName": src, "backupName": "nope"}, []string{`backup "nope"`, "not found", src}, compositionStackGres},
+		// A standalone restore that sets claimType fails as AppCat's copy job would.
+		{"ClaimType", postgres, map[string]any{"claimName": src, "claimType": "VSHNPostgreSQL"}, []string{"claimType", "parent service", `"SHNPostgreSQL"`}, ""},
+		{"MissingSource", postgres, map[string]any{"claimName": "ghost-db"}, []string{`source instance VSHNPostgreSQL "ghost-db" not found`}, ""},
+		{"Future", postgres, map[string]any{"claimName": src, "recoveryTimeStamp": "2099-01-01T00:00:00Z"}, []string{"in the future"}, ""},
+		{"RedisNeedsBackupName", redis, map[string]any{"claimName": "some-cache"}, []string{"backupName is required"}, ""},
+		{"MariaDBNotSelfService", mariadb, map[string]any{"claimName": "some-db", "backupName": "abcdef12"}, []string{"not self-service"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			name := uniqueName("frst")
-			createClaim(t, u, c.k, newClaim(c.k, name, name+"-conn", map[string]any{"restore": c.restore}))
+			o := newClaim(c.k, name, name+"-conn", map[string]any{"restore": c.restore})
+			if c.composition != "" {
+				if err := unstructured.SetNestedField(o.Object, c.composition, "spec", "compositionRef", "name"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			createClaim(t, u, c.k, o)
 			obj, msg := syncedFalse(t, u, c.k, name)
 			wantContains(t, "Synced message", msg, append([]string{"cannot restore"}, c.want...)...)
 			if r := cond(obj, "Ready"); r == nil || r["status"] != "False" || r["reason"] != "ReconcileError" {

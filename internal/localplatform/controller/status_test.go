@@ -56,14 +56,14 @@ func TestDesiredStatus(t *testing.T) {
 	if c, _ := getCondition(u, typeSynced); c.Status != statusTrue || c.Reason != reasonReconcileSuccess {
 		t.Errorf("Synced = %+v", c.condition)
 	}
-	if _, ok := s["currentVersion"]; ok {
-		t.Error("currentVersion set before the claim converged")
+	if v := runningVersion(s); v != "" {
+		t.Errorf("version %q recorded before the claim converged", v)
 	}
 
 	obj.Object["status"] = s
 	s = r.desiredStatus(obj, "vshn-mariadb-a-abcde", true)
-	if s["currentVersion"] != "11.4" || s["mariadbVersion"] != "11.4" || s["previousVersion"] != nil {
-		t.Errorf("versions when ready = %v %v %v", s["currentVersion"], s["mariadbVersion"], s["previousVersion"])
+	if runningVersion(s) != "11.4" || previousRunningVersion(s) != "" {
+		t.Errorf("versions when ready = %q %q", runningVersion(s), previousRunningVersion(s))
 	}
 	if s["instanceNamespace"] != "vshn-mariadb-a-abcde" || s["observedGeneration"] != int64(1) {
 		t.Errorf("status = %v", s)
@@ -78,13 +78,13 @@ func TestDesiredStatus(t *testing.T) {
 	if c, _ := getCondition(u, typeReady); c.Reason != reasonUpdating || c.ObservedGeneration != 2 {
 		t.Errorf("Ready while updating = %+v", c.condition)
 	}
-	if s["currentVersion"] != "11.4" {
-		t.Errorf("currentVersion while updating = %v", s["currentVersion"])
+	if v := runningVersion(s); v != "11.4" {
+		t.Errorf("version while updating = %q", v)
 	}
 	obj.Object["status"] = s
 	s = r.desiredStatus(obj, "vshn-mariadb-a-abcde", true)
-	if s["currentVersion"] != "11.8" || s["previousVersion"] != "11.4" || s["mariadbVersion"] != "11.8" {
-		t.Errorf("versions after the update = %v %v %v", s["currentVersion"], s["previousVersion"], s["mariadbVersion"])
+	if runningVersion(s) != "11.8" || previousRunningVersion(s) != "11.4" {
+		t.Errorf("versions after the update = %q %q", runningVersion(s), previousRunningVersion(s))
 	}
 
 	// Reconciling again without change yields the same status: no write.

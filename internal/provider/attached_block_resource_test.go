@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
@@ -229,12 +228,14 @@ func backupHolding(t *testing.T, kind appcat.Kind, ns, name, checksum string) st
 	var found string
 	eventually(t, 90*time.Second, fmt.Sprintf("a backup of %s/%s holds checksum %s", ns, name, checksum), func() bool {
 		list, err := adminDynamic(t).Resource(bk.GVR()).Namespace(ns).List(context.Background(),
-			metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{appcat.LabelClaimName: name}).String()})
+			metav1.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, b := range list.Items {
-			if c, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum"); c == checksum {
+			// A backup names its instance in its status, as on AppCat.
+			owner, _, _ := unstructured.NestedString(b.Object, "status", bk.InstanceField)
+			if c, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum"); owner == name && c == checksum {
 				found = b.GetName()
 				return true
 			}

@@ -43,9 +43,11 @@ func restoreAttribute() schema.SingleNestedAttribute {
 		Optional: true,
 		MarkdownDescription: "Create this instance from a backup of another instance of the same kind in the same namespace " +
 			"(`spec.parameters.restore`). The new instance starts with the source's data as of the backup or point in time, " +
-			"and gets its own credentials; the source is left as it is. What is needed depends on the kind: PostgreSQL on " +
-			"CloudNativePG takes `source_instance` and optionally `recovery_timestamp` (without it, the latest state); " +
-			"PostgreSQL on StackGres and Redis take `source_instance` and `backup_name` (see the `appcat_backups` data source); " +
+			"and gets its own credentials; the source is left as it is. What is needed depends on the kind, as AppCat restores it: PostgreSQL on " +
+			"CloudNativePG recovers from the source's continuous backup, to `recovery_timestamp` or, without it, to the latest state — it " +
+			"ignores a backup name, so `backup_name` is refused at plan time (it finds the archive of the new instance's own major version); " +
+			"PostgreSQL on StackGres restores the backup `backup_name` names (optionally up to `recovery_timestamp`) and, without one, would start empty, " +
+			"so it is required; Redis takes `source_instance` and `backup_name` (see the `appcat_backups` data source); " +
 			"MariaDB restores are not self-service (see the backups and restore guide). Adding it to an existing instance or changing it " +
 			"replaces the instance (a restore always creates a new one); removing it after the restore keeps the instance and its data.",
 		PlanModifiers: []planmodifier.Object{objectplanmodifier.RequiresReplaceIf(restoreChangeReplaces,

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
@@ -158,11 +157,16 @@ func TestAccMaintenanceWindow(t *testing.T) {
 					platformCheck(func(ctx context.Context) error {
 						bk, _ := appcat.BackupKindOf(k.api)
 						list, err := adminDynamic(t).Resource(bk.GVR()).Namespace(ns).List(ctx,
-							metav1.ListOptions{LabelSelector: labels.SelectorFromSet(labels.Set{appcat.LabelClaimName: name}).String()})
+							metav1.ListOptions{})
 						if err != nil {
 							return err
 						}
-						if len(list.Items) == 0 || backupName == "" {
+						found := false
+						for _, b := range list.Items {
+							owner, _, _ := unstructured.NestedString(b.Object, "status", bk.InstanceField)
+							found = found || (owner == name && b.GetName() == backupName)
+						}
+						if !found || backupName == "" {
 							return fmt.Errorf("no backup of %s/%s after a maintenance run (lastMaintenance.backupName %q)", ns, name, backupName)
 						}
 						return nil

@@ -27,7 +27,7 @@ func TestAccRedis(t *testing.T) {
 		ns, name := testNamespace(t), k.name()
 		instNS := k.instanceNamespace(name)
 		single := regexp.MustCompile(`^redis-headless\.` + instNS + `\.svc\.cluster\.local$`)
-		sentinel := regexp.MustCompile(`^redis-sentinel\.` + instNS + `\.svc\.cluster\.local$`)
+		master := regexp.MustCompile(`^redis-master\.` + instNS + `\.svc\.cluster\.local$`)
 		updated := []string{"deletion_protection = false", `version = "8.0"`, `plan = "standard-2"`, `memory_limits = "2Gi"`,
 			`cpu_requests = "250m"`, `disk = "20Gi"`, `redis_settings = "maxmemory-policy allkeys-lru"`}
 		ha := slices.Concat(updated, []string{"instances = 3", `service_level = "guaranteed"`})
@@ -38,7 +38,7 @@ func TestAccRedis(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					k.stateIs("id", knownvalue.StringExact(ns+"/"+name)),
 					k.stateIs("version", knownvalue.StringExact("7.2")),
-					k.stateIs("current_version", knownvalue.StringExact("7.2")),
+					k.stateIs("current_version", knownvalue.StringExact("7.2")), // status.currentReleaseTag
 					k.stateIs("instances", knownvalue.Int64Exact(1)),
 					k.stateIs("plan", knownvalue.StringExact("standard-1")),
 					k.stateIs("tls_enabled", knownvalue.Bool(true)),
@@ -85,22 +85,28 @@ func TestAccRedis(t *testing.T) {
 					plancheck.ExpectUnknownValue(k.addr(), tfjsonpath.New("connection_details"))),
 				ConfigStateChecks: []statecheck.StateCheck{
 					k.stateIs("instances", knownvalue.Int64Exact(3)),
-					k.connectionIs("host", knownvalue.StringRegexp(sentinel)),
-					k.connectionIs("url", knownvalue.StringRegexp(regexp.MustCompile(`^rediss://default:.+@redis-sentinel\..+:6379$`))),
+					// As AppCat writes them (vshnredis/redis_deploy.go): the master service, and
+					// the nodes' host names without ports.
+					k.connectionIs("host", knownvalue.StringRegexp(master)),
+					k.connectionIs("url", knownvalue.StringRegexp(regexp.MustCompile(`^rediss://default:.+@redis-master\..+:6379$`))),
 					k.connectionIs("sentinel_hosts", knownvalue.StringRegexp(regexp.MustCompile(
-						`^redis-node-0\.redis-headless\.`+instNS+`\.svc\.cluster\.local:26379,redis-node-1\..+:26379,redis-node-2\..+:26379$`))),
+						`^redis-node-0\.redis-headless\.`+instNS+`\.svc\.cluster\.local,redis-node-1\.redis-headless\.`+instNS+
+							`\.svc\.cluster\.local,redis-node-2\.redis-headless\.`+instNS+`\.svc\.cluster\.local$`))),
 					claimConverged(t, k.api, ns, name,
 						specField(int64(3), "parameters", "instances"),
 						specField("guaranteed", "parameters", "service", "serviceLevel")),
 				},
 			},
 			{
-				// Without client authentication there is no client certificate to hand out.
-				Config:           k.config(ns, name, noClientCerts...),
-				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
+				// Without client authentication AppCat still writes the client certificate, and
+				// the URL stays rediss://: the connection details do not change.
+				Config: k.config(ns, name, noClientCerts...),
+				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("connection_details").AtMapKey("host"), knownvalue.StringRegexp(master))),
 				ConfigStateChecks: []statecheck.StateCheck{
-					k.connectionIs("client_certificate", knownvalue.Null()),
-					k.connectionIs("client_key", knownvalue.Null()),
+					k.connectionIs("client_certificate", pem("CERTIFICATE")),
+					k.connectionIs("client_key", knownvalue.StringRegexp(regexp.MustCompile(`PRIVATE KEY-----`))),
+					k.connectionIs("url", knownvalue.StringRegexp(regexp.MustCompile(`^rediss://default:.+@redis-master\..+:6379$`))),
 					k.connectionIs("ca_certificate", pem("CERTIFICATE")),
 					claimConverged(t, k.api, ns, name, specField(false, "parameters", "tls", "authClients")),
 				},

@@ -16,6 +16,8 @@ import (
 type Client struct {
 	dynamic   dynamic.Interface
 	snapshots *snapshots
+	// catalog is the service catalog, read at most once per Client (catalog.go).
+	catalog catalogCache
 
 	// written records the objects this process has written (or deleted); reads of them bypass
 	// the snapshots so a read right after a write is exact.

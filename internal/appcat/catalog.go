@@ -21,6 +21,13 @@ import (
 // their sizes are set per installation by component-appcat, so the provider reads them instead of
 // hard-coding them.
 
+// Default compositions of Redis and MariaDB (PostgreSQL's are in postgresql.go): the name of the
+// catalog entry that describes what a claim without spec.compositionRef gets.
+const (
+	CompositionRedis   = "vshnredis.vshn.appcat.vshn.io"
+	CompositionMariaDB = "vshnmariadb.vshn.appcat.vshn.io"
+)
+
 // CatalogGVR is the group/version/resource of the catalog.
 var CatalogGVR = schema.GroupVersionResource{Group: "api.appcat.vshn.io", Version: "v1", Resource: "appcats"}
 

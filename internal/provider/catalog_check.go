@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,10 +22,12 @@ import (
 // catalog, read once per run, and only when the instance is created or its plan or composition
 // changes, so that validate and plans of unchanged resources make no request.
 
-// offering is what the plan is checked against: the plan, and the catalog entry that applies.
+// offering is what is checked against the cluster's offering: the plan, the catalog entry that
+// applies, and the service level.
 type offering struct {
 	plan        types.String
 	composition string
+	level       types.String
 }
 
 // attributeGetter is a plan or a state.
@@ -36,6 +39,7 @@ type attributeGetter interface {
 func (r *instanceResource[M, P]) plannedOffering(ctx context.Context, src attributeGetter, m *M) (offering, diag.Diagnostics) {
 	var o offering
 	diags := src.GetAttribute(ctx, path.Root("plan"), &o.plan)
+	diags.Append(src.GetAttribute(ctx, path.Root("service_level"), &o.level)...)
 	_, composition, ds := r.kind.expand(ctx, m)
 	diags.Append(ds...)
 	if composition == "" {
@@ -61,30 +65,57 @@ func (r *instanceResource[M, P]) checkPlanOffered(ctx context.Context, req resou
 	r.checkOffered(ctx, planned, was, diags)
 }
 
-// checkOffered refuses a plan that the cluster's catalog does not offer for the composition. It
-// does nothing when the provider has no client yet (configuration unknown), and warns and does
-// nothing when the catalog cannot be read: the platform stays the authority at apply time.
+// checkOffered refuses a plan that the cluster's catalog does not offer for the composition, and
+// a service level the cluster's claim schema does not accept. It does nothing when the provider
+// has no client yet (configuration unknown), and warns and does nothing when the offering cannot
+// be read: the platform stays the authority at apply time.
 func (r *instanceResource[M, P]) checkOffered(ctx context.Context, planned offering, prior *offering, diags *diag.Diagnostics) {
-	if planned.plan.IsUnknown() || planned.plan.IsNull() {
-		return
-	}
-	if prior != nil && prior.plan.Equal(planned.plan) && prior.composition == planned.composition {
-		return // nothing the catalog decides has changed
-	}
 	if r.data == nil || r.data.unknownConfig || r.data.client == nil {
 		return
 	}
-	catalog, err := r.data.client.Catalog(ctx)
-	if err != nil {
-		msg := "the cluster's service catalog is not available"
-		if !errors.Is(err, appcat.ErrCatalogUnavailable) {
-			msg = "the cluster's service catalog could not be read"
-		}
-		tflog.Warn(ctx, msg+"; plans are not checked before apply", map[string]any{"error": err.Error()})
-		return
-	}
 	d := r.kind.descriptor()
-	diags.Append(planOfferedDiagnostics(d, catalog, planned.composition, planned.plan.ValueString())...)
+	planChanged := prior == nil || !prior.plan.Equal(planned.plan) || prior.composition != planned.composition
+	if planChanged && !planned.plan.IsUnknown() && !planned.plan.IsNull() {
+		catalog, err := r.data.client.Catalog(ctx)
+		if err != nil {
+			warnOfferingUnreadable(ctx, "service catalog", "plans", err)
+		} else {
+			diags.Append(planOfferedDiagnostics(d, catalog, planned.composition, planned.plan.ValueString())...)
+		}
+	}
+	// besteffort is offered everywhere; only a level beyond it can be refused.
+	levelChanged := prior == nil || !prior.level.Equal(planned.level)
+	if levelChanged && !planned.level.IsUnknown() && !planned.level.IsNull() && planned.level.ValueString() != "besteffort" {
+		levels, err := r.data.client.ServiceLevels(d.api)
+		if err != nil {
+			warnOfferingUnreadable(ctx, "claim schema", "service levels", err)
+			return
+		}
+		diags.Append(serviceLevelOfferedDiagnostics(d, levels, planned.level.ValueString())...)
+	}
+}
+
+// warnOfferingUnreadable logs that a part of the cluster's offering could not be read, so what it
+// decides is left to the platform at apply time.
+func warnOfferingUnreadable(ctx context.Context, what, checks string, err error) {
+	msg := "the cluster's " + what + " is not available"
+	if !errors.Is(err, appcat.ErrCatalogUnavailable) {
+		msg = "the cluster's " + what + " could not be read"
+	}
+	tflog.Warn(ctx, msg+"; "+checks+" are not checked before apply", map[string]any{"error": err.Error()})
+}
+
+// serviceLevelOfferedDiagnostics is an error on service_level when the cluster's schema lists
+// service levels and level is not among them (a best-effort-only cluster).
+func serviceLevelOfferedDiagnostics(d kindDescriptor, levels []string, level string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(levels) == 0 || slices.Contains(levels, level) {
+		return nil
+	}
+	diags.AddAttributeError(path.Root("service_level"), fmt.Sprintf("Service level %q is not offered on this cluster", level),
+		fmt.Sprintf("This cluster offers %s with service level %s only (the service levels its %s schema accepts). "+
+			"Use one of them; nothing was changed.", d.displayName, quoteList(levels), d.api.Kind))
+	return diags
 }
 
 // planOfferedDiagnostics is the pure part of checkOffered: an error on plan when the catalog has

@@ -42,3 +42,20 @@ func TestPlanOfferedDiagnostics(t *testing.T) {
 		t.Errorf("checked without an entry: %v", diags)
 	}
 }
+
+func TestServiceLevelOfferedDiagnostics(t *testing.T) {
+	d := redisKind{}.descriptor()
+	diags := serviceLevelOfferedDiagnostics(d, []string{"besteffort"}, "guaranteed")
+	if len(diags) != 1 || !strings.Contains(diags[0].Summary(), `"guaranteed" is not offered`) || !strings.Contains(diags[0].Detail(), "`besteffort`") {
+		t.Fatalf("best-effort-only cluster: %v", diags)
+	}
+	if p, ok := diags[0].(interface{ Path() path.Path }); !ok || !p.Path().Equal(path.Root("service_level")) {
+		t.Errorf("error not on service_level: %v", diags[0])
+	}
+	if diags := serviceLevelOfferedDiagnostics(d, []string{"besteffort", "guaranteed"}, "guaranteed"); diags.HasError() {
+		t.Errorf("an offered level is refused: %v", diags)
+	}
+	if diags := serviceLevelOfferedDiagnostics(d, nil, "guaranteed"); diags.HasError() {
+		t.Errorf("refused without a list of levels: %v", diags)
+	}
+}

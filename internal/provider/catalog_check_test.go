@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 )
 
 func TestPlanOfferedDiagnostics(t *testing.T) {
@@ -57,5 +58,24 @@ func TestServiceLevelOfferedDiagnostics(t *testing.T) {
 	}
 	if diags := serviceLevelOfferedDiagnostics(d, nil, "guaranteed"); diags.HasError() {
 		t.Errorf("refused without a list of levels: %v", diags)
+	}
+}
+
+// TestCompositionsAgreeWithLocalPlatform: the compositions the provider checks plans against are
+// the ones the local platform serves and lists in its catalog.
+func TestCompositionsAgreeWithLocalPlatform(t *testing.T) {
+	served := map[string]bool{
+		manifests.CompositionPostgreSQLCNPG: true, manifests.CompositionPostgreSQLStackGres: true,
+		manifests.CompositionRedis: true, manifests.CompositionMariaDB: true,
+	}
+	for _, d := range catalogKinds() {
+		if !served[d.defaultComposition] {
+			t.Errorf("%s: default composition %q is not one of the local platform's", d.typeName, d.defaultComposition)
+		}
+	}
+	for backend, c := range postgresqlBackends {
+		if !served[c] {
+			t.Errorf("backend %s: composition %q is not one of the local platform's", backend, c)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/openapi"
 	"k8s.io/client-go/rest"
 )
 
@@ -16,6 +17,11 @@ import (
 type Client struct {
 	dynamic   dynamic.Interface
 	snapshots *snapshots
+	// catalog is the service catalog, read at most once per Client (catalog.go).
+	catalog catalogCache
+	// openAPI reads the claim schemas' service levels, at most once per Client (service_levels.go).
+	openAPI       openapi.Client
+	serviceLevels serviceLevelsCache
 
 	// written records the objects this process has written (or deleted); reads of them bypass
 	// the snapshots so a read right after a write is exact.
@@ -44,7 +50,9 @@ func New(cfg *rest.Config, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("appcat: creating client: %w", err)
 	}
-	return newClient(dyn, opts), nil
+	c := newClient(dyn, opts)
+	c.openAPI = openAPIFor(cfg)
+	return c, nil
 }
 
 func newClient(dyn dynamic.Interface, opts Options) *Client {

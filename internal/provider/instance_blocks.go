@@ -64,10 +64,10 @@ type sizeModel struct {
 	MemoryRequest types.String `tfsdk:"memory_request"`
 }
 
-// sizeAttributes are the size attributes; plans are the kind's plan names.
-func sizeAttributes(plans []string, defaultPlan string) map[string]schema.Attribute {
+// sizeAttributes are the size attributes; defaultPlan is the kind's default plan.
+func sizeAttributes(defaultPlan string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"plan":           planAttribute(plans, defaultPlan, "`cpu`, `memory` and `disk` override the plan's values."),
+		"plan":           planAttribute(defaultPlan, "`cpu`, `memory` and `disk` override the plan's values."),
 		"cpu":            quantityAttribute("CPU limit, e.g. `1` or `500m`; overrides the plan."),
 		"memory":         quantityAttribute("Memory limit, e.g. `4Gi`; overrides the plan."),
 		"disk":           quantityAttribute("Disk size, e.g. `40Gi`; overrides the plan. The disk can only grow."),
@@ -140,14 +140,21 @@ func (n *networkModel) flatten(network *appcat.Network) {
 	n.IPFilter = flattenStringList(ipFilter)
 }
 
-// planAttribute is a size plan of the kind's plans; more says what overrides it.
-func planAttribute(plans []string, defaultPlan, more string) schema.StringAttribute {
+// planAttribute is a size plan; more says what overrides it. Which plans exist is up to each
+// installation, so the schema checks only the form of the name; the plan checks the value against
+// the cluster's catalog (catalog_check.go).
+func planAttribute(defaultPlan, more string) schema.StringAttribute {
 	return schema.StringAttribute{
-		Optional:            true,
-		Computed:            true,
-		MarkdownDescription: fmt.Sprintf("Size plan: one of %s. Defaults to `%s`. %s", quoteList(plans), defaultPlan, more),
-		Default:             stringdefault.StaticString(defaultPlan),
-		Validators:          []validator.String{stringvalidator.OneOf(plans...)},
+		Optional: true,
+		Computed: true,
+		MarkdownDescription: fmt.Sprintf("Size plan, e.g. `%s`. The plans and their sizes are set per AppCat installation: "+
+			"the `appcat_catalog` data source lists what the cluster offers, and the plan is checked against that list "+
+			"when the provider can read it. Defaults to `%s`. %s", defaultPlan, defaultPlan, more),
+		Default: stringdefault.StaticString(defaultPlan),
+		Validators: []validator.String{
+			stringvalidator.LengthBetween(1, 63),
+			stringvalidator.RegexMatches(dnsLabel, "must be a plan name: lowercase letters, digits and '-', e.g. standard-4"),
+		},
 	}
 }
 

@@ -56,6 +56,10 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.checkPlanOffered(ctx, req, &plan, prior, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if len(resp.RequiresReplace) > 0 {
 		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "replace")

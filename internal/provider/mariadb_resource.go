@@ -40,23 +40,22 @@ func NewMariaDBDataSource() datasource.DataSource { return newInstanceDataSource
 
 type mariadbKind struct{}
 
-var mariadbPlans = []string{"standard-512m", "standard-1", "standard-2", "standard-4", "standard-8"}
-
 const mariadbDefaultPlan = "standard-1"
 
 func (mariadbKind) descriptor() kindDescriptor {
 	return kindDescriptor{
-		typeName:          "mariadb",
-		api:               appcat.MariaDB,
-		displayName:       "MariaDB",
-		description:       mariadbDescription,
-		versions:          []string{"10.4", "10.5", "10.6", "10.9", "10.10", "10.11", "11.0", "11.1", "11.2", "11.3", "11.4", "11.5", "11.8"},
-		defaultVersion:    "11.8",
-		versionPath:       "spec.parameters.service.version",
-		versionReportedAs: "; the server version, e.g. `11.4.2-MariaDB-log`",
-		majorOf:           majorBeforeFirstDot,
-		instances:         []validator.Int64{int64validator.OneOf(0, 1, 3)},
-		defaultInstances:  1,
+		typeName:           "mariadb",
+		api:                appcat.MariaDB,
+		displayName:        "MariaDB",
+		description:        mariadbDescription,
+		versions:           []string{"10.4", "10.5", "10.6", "10.9", "10.10", "10.11", "11.0", "11.1", "11.2", "11.3", "11.4", "11.5", "11.8"},
+		defaultVersion:     "11.8",
+		versionPath:        "spec.parameters.service.version",
+		versionReportedAs:  "; the server version, e.g. `11.4.2-MariaDB-log`",
+		majorOf:            majorBeforeFirstDot,
+		instances:          []validator.Int64{int64validator.OneOf(0, 1, 3)},
+		defaultInstances:   1,
+		defaultComposition: appcat.CompositionMariaDB,
 		instancesDoc: "Number of MariaDB instances: 1 (default), 3 or 0. Three make a highly available Galera cluster behind ProxySQL, " +
 			"which moves `connection_details.host` to the ProxySQL service. " +
 			"With more than one instance, `tls_enabled` cannot change.",
@@ -72,7 +71,7 @@ func (mariadbKind) common(m *mariadbModel) *instanceModel { return &m.instanceMo
 
 func (mariadbKind) attributes() map[string]schema.Attribute {
 	return mergeAttributes(
-		sizeAttributes(mariadbPlans, mariadbDefaultPlan),
+		sizeAttributes(mariadbDefaultPlan),
 		networkAttributes(),
 		tlsAttributes("Require clients to present a certificate. Defaults to `true`."),
 		map[string]schema.Attribute{

@@ -135,7 +135,7 @@ func TestAccMariaDB(t *testing.T) {
 			{name: strings.Repeat("m", 31), want: `Attribute name string length must be between 1 and 30`},
 			{lines: []string{`instances = 2`}, want: `(?s)Attribute instances value must be one of.*2`},
 			{lines: []string{`version = "10.3"`}, want: `(?s)Attribute version value must be one of`},
-			{lines: []string{`plan = "plus-2"`}, want: `(?s)Attribute plan value must be one of`},
+			{lines: []string{`plan = "plus-2"`}, want: `(?s)Plan\s+"plus-2"\s+is\s+not\s+offered\s+on\s+this\s+cluster.*standard-8\s+\(2\s+CPU,\s+8Gi\s+memory`},
 			{lines: []string{`proxysql_memory_limit = "lots"`}, want: `(?s)Invalid quantity.*proxysql_memory_limit = "lots"`},
 			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)Service level guaranteed needs high availability.*needs at least 3\s+instances`},
 			{lines: []string{`ip_filter = ["10.0.0.0/33"]`}, want: `(?s)Invalid IP range.*ip_filter`},

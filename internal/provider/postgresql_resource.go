@@ -75,17 +75,18 @@ type postgresqlKind struct{}
 
 func (postgresqlKind) descriptor() kindDescriptor {
 	return kindDescriptor{
-		typeName:          "postgresql",
-		api:               appcat.PostgreSQL,
-		displayName:       "PostgreSQL",
-		description:       postgresqlDescription,
-		versions:          []string{"12", "13", "14", "15", "16", "17", "18"},
-		defaultVersion:    "15",
-		versionPath:       "spec.parameters.service.majorVersion",
-		versionReportedAs: "; the major version, or the pinned image tag on CloudNativePG",
-		majorOf:           wholeVersionIsMajor,
-		instances:         []validator.Int64{int64validator.Between(0, 3)},
-		defaultInstances:  1,
+		typeName:           "postgresql",
+		api:                appcat.PostgreSQL,
+		displayName:        "PostgreSQL",
+		description:        postgresqlDescription,
+		versions:           []string{"12", "13", "14", "15", "16", "17", "18"},
+		defaultVersion:     "15",
+		versionPath:        "spec.parameters.service.majorVersion",
+		versionReportedAs:  "; the major version, or the pinned image tag on CloudNativePG",
+		majorOf:            wholeVersionIsMajor,
+		instances:          []validator.Int64{int64validator.Between(0, 3)},
+		defaultInstances:   1,
+		defaultComposition: appcat.CompositionPostgreSQLCNPG,
 		instancesDoc: "Number of PostgreSQL instances: 1 (default), 2, 3 or 0. More than one makes the service highly available " +
 			"with replication (see `replication_mode`).",
 		connectionAffectedBy: []path.Path{path.Root("service_type")},
@@ -97,12 +98,10 @@ var postgresqlDescription = instanceDescription("PostgreSQL", appcat.PostgreSQL,
 
 func (postgresqlKind) common(m *postgresqlModel) *instanceModel { return &m.instanceModel }
 
-var postgresqlPlans = []string{"plus-2", "plus-4", "standard-2", "standard-4"}
-
 const postgresqlDefaultPlan = "standard-2"
 
 func (postgresqlKind) attributes() map[string]schema.Attribute {
-	return mergeAttributes(sizeAttributes(postgresqlPlans, postgresqlDefaultPlan), networkAttributes(), map[string]schema.Attribute{
+	return mergeAttributes(sizeAttributes(postgresqlDefaultPlan), networkAttributes(), map[string]schema.Attribute{
 		"backend": schema.StringAttribute{
 			Optional: true,
 			Computed: true,

@@ -176,7 +176,7 @@ func TestAccPostgreSQL(t *testing.T) {
 			{name: "Shop_DB", want: `(?s)Attribute name must consist of lowercase letters`},
 			{lines: []string{`version = "11"`}, want: `(?s)Attribute version value must be one of`},
 			{lines: []string{`instances = 4`}, want: `Attribute instances value must be between 0 and 3`},
-			{lines: []string{`plan = "huge"`}, want: `(?s)Attribute plan value must be one of`},
+			{lines: []string{`plan = "huge"`}, want: `(?s)Plan\s+"huge"\s+is\s+not\s+offered\s+on\s+this\s+cluster.*plus-2\s+\(400m\s+CPU`},
 			{lines: []string{`disk = "lots"`}, want: `(?s)Invalid quantity.*disk = "lots"`},
 			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)Service level guaranteed needs high availability.*needs at least 2\s+instances`},
 			{lines: []string{`repack_enabled = false`, `vacuum_enabled = false`}, want: `(?s)Repack and vacuum cannot both be off.*repack_enabled`},

@@ -94,6 +94,7 @@ func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewSLAReportDataSource,
 		NewSLAReportsDataSource,
 		NewMetricsEndpointDataSource,
+		NewCatalogDataSource,
 	}
 }
 

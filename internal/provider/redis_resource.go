@@ -38,23 +38,22 @@ func NewRedisDataSource() datasource.DataSource { return newInstanceDataSource(r
 
 type redisKind struct{}
 
-var redisPlans = []string{"plus-1", "plus-2", "plus-4", "plus-512m", "standard-1", "standard-2", "standard-4", "standard-512m"}
-
 const redisDefaultPlan = "standard-1"
 
 func (redisKind) descriptor() kindDescriptor {
 	return kindDescriptor{
-		typeName:          "redis",
-		api:               appcat.Redis,
-		displayName:       "Redis",
-		description:       redisDescription,
-		versions:          []string{"7.0", "7.2", "8.0"},
-		defaultVersion:    "7.2",
-		versionPath:       "spec.parameters.service.version",
-		versionReportedAs: "; the image tag it runs, e.g. `7.2.5`",
-		majorOf:           majorBeforeFirstDot,
-		instances:         []validator.Int64{int64validator.OneOf(0, 1, 3)},
-		defaultInstances:  1,
+		typeName:           "redis",
+		api:                appcat.Redis,
+		displayName:        "Redis",
+		description:        redisDescription,
+		versions:           []string{"7.0", "7.2", "8.0"},
+		defaultVersion:     "7.2",
+		versionPath:        "spec.parameters.service.version",
+		versionReportedAs:  "; the image tag it runs, e.g. `7.2.5`",
+		majorOf:            majorBeforeFirstDot,
+		instances:          []validator.Int64{int64validator.OneOf(0, 1, 3)},
+		defaultInstances:   1,
+		defaultComposition: appcat.CompositionRedis,
 		instancesDoc: "Number of Redis instances: 1 (default), 3 or 0. Three make the service highly available with Redis Sentinel, " +
 			"which moves `connection_details.host` to the master service (`redis-master…`) and fills `connection_details.sentinel_hosts` " +
 			"with the nodes' host names (comma-separated, without ports).",
@@ -73,7 +72,7 @@ func (redisKind) attributes() map[string]schema.Attribute {
 	return mergeAttributes(tlsAttributes("Require clients to authenticate with a certificate. Defaults to `true`. "+
 		"The platform writes a client certificate and key either way: `connection_details.client_certificate` and `client_key`."),
 		map[string]schema.Attribute{
-			"plan":            planAttribute(redisPlans, redisDefaultPlan, "The other size attributes override the plan's values."),
+			"plan":            planAttribute(redisDefaultPlan, "The other size attributes override the plan's values."),
 			"cpu_requests":    quantityAttribute("CPU request, e.g. `250m`; overrides the plan."),
 			"cpu_limits":      quantityAttribute("CPU limit, e.g. `1`; overrides the plan."),
 			"memory_requests": quantityAttribute("Memory request, e.g. `512Mi`; overrides the plan."),

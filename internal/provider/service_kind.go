@@ -58,6 +58,9 @@ type kindDescriptor struct {
 	instances        []validator.Int64
 	defaultInstances int64
 	instancesDoc     string
+	// defaultComposition is the composition a claim gets when expand names none: the catalog
+	// entry whose plans apply.
+	defaultComposition string
 	// connectionAffectedBy are the attributes whose change changes the connection details
 	// (e.g. the HA switch changes the host). Other changes keep the planned connection as is.
 	connectionAffectedBy []path.Path

@@ -1,6 +1,7 @@
 // Package manifests holds the AppCat API of the local platform as Kubernetes manifests: the
 // namespace appcat-system, the claim CRDs (group vshn.appcat.vshn.io), the backup CRDs (group
-// api.appcat.vshn.io, read-only for users), the admission rules
+// api.appcat.vshn.io, read-only for users), the service catalog (AppCat objects, readable by
+// every user), the admission rules
 // (CRD x-kubernetes-validations plus ValidatingAdmissionPolicies) and the users' ClusterRoles.
 //
 // The YAML files are the source of truth; Objects decodes them in install order.
@@ -23,7 +24,8 @@ import (
 var files embed.FS
 
 // Files lists the embedded manifest files in install order: the namespace first, then the CRDs
-// (claims, then backups), then the admission policies and their bindings, then the ClusterRoles.
+// (claims, then backups, then the catalog), then the admission policies and their bindings, then
+// the ClusterRoles, the catalog reader's cluster-wide binding, and last the catalog's entries.
 var Files = []string{
 	"namespace.yaml",
 	"crd-vshnpostgresqls.yaml",
@@ -32,8 +34,11 @@ var Files = []string{
 	"crd-backups.yaml",
 	"crd-slareports.yaml",
 	"crd-alertmanagerconfigs.yaml",
+	"crd-appcats.yaml",
 	"policies.yaml",
 	"rbac.yaml",
+	"rbac-catalog.yaml",
+	"catalog.yaml",
 }
 
 // Group and version of the claim kinds.

@@ -43,6 +43,8 @@ type typedObjects struct {
 	policies   []*admissionregistrationv1.ValidatingAdmissionPolicy
 	bindings   []*admissionregistrationv1.ValidatingAdmissionPolicyBinding
 	roles      []*rbacv1.ClusterRole
+	rbindings  []*rbacv1.ClusterRoleBinding
+	catalog    []*unstructured.Unstructured
 }
 
 func decodeAll(t *testing.T) typedObjects {
@@ -86,6 +88,12 @@ func decodeAll(t *testing.T) typedObjects {
 			var r rbacv1.ClusterRole
 			strictDecode(t, obj, &r)
 			out.roles = append(out.roles, &r)
+		case "ClusterRoleBinding.rbac.authorization.k8s.io":
+			var b rbacv1.ClusterRoleBinding
+			strictDecode(t, obj, &b)
+			out.rbindings = append(out.rbindings, &b)
+		case "AppCat.api.appcat.vshn.io":
+			out.catalog = append(out.catalog, obj)
 		default:
 			t.Fatalf("unexpected object %s %s", gvk, obj.GetName())
 		}
@@ -112,19 +120,27 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/slareports.api.appcat.vshn.io",
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
+		"CustomResourceDefinition/appcats.api.appcat.vshn.io",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
 		"ValidatingAdmissionPolicyBinding/appcat-deletion-protection",
 		"ValidatingAdmissionPolicy/appcat-provider-config",
 		"ValidatingAdmissionPolicyBinding/appcat-provider-config",
 		"ClusterRole/appcat:customer",
 		"ClusterRole/appcat:services:read",
+		"ClusterRole/appcat:catalog-reader",
+		"ClusterRoleBinding/appcat:catalog-reader",
+		"AppCat/vshnpostgrescnpg.vshn.appcat.vshn.io",
+		"AppCat/vshnpostgres.vshn.appcat.vshn.io",
+		"AppCat/vshnredis.vshn.appcat.vshn.io",
+		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
 	}
-	// no binding of a role anywhere: the roles are bound per namespace by the platform
+	// no binding of a role anywhere: the roles are bound per namespace by the platform. The one
+	// exception is the catalog, which every user may read (as on AppCat, through basic-user).
 	for _, o := range objs {
-		if strings.HasSuffix(o.GetKind(), "Binding") && o.GetAPIVersion() == "rbac.authorization.k8s.io/v1" {
+		if strings.HasSuffix(o.GetKind(), "Binding") && o.GetAPIVersion() == "rbac.authorization.k8s.io/v1" && o.GetName() != "appcat:catalog-reader" {
 			t.Errorf("%s %s: the manifests must not bind roles", o.GetKind(), o.GetName())
 		}
 	}
@@ -141,7 +157,8 @@ func TestInstallOrder(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 8 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 2 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 9 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 4 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}

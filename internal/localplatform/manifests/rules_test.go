@@ -133,7 +133,7 @@ func ensureInstalled(cfg *rest.Config) error {
 	resources := map[string]string{
 		"Namespace": "namespaces", "CustomResourceDefinition": "customresourcedefinitions",
 		"ValidatingAdmissionPolicy": "validatingadmissionpolicies", "ValidatingAdmissionPolicyBinding": "validatingadmissionpolicybindings",
-		"ClusterRole": "clusterroles",
+		"ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings", "AppCat": "appcats",
 	}
 	for _, obj := range objs {
 		gv, err := schema.ParseGroupVersion(obj.GetAPIVersion())

@@ -110,7 +110,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
-		"CustomResourceDefinition/slareports.api.appcat.vshn.io",
+		"CustomResourceDefinition/servicemonitors.monitoring.coreos.com",
+		"CustomResourceDefinition/podmonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
 		"ValidatingAdmissionPolicyBinding/appcat-deletion-protection",
@@ -467,7 +468,7 @@ func TestClusterRoles(t *testing.T) {
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "update", false})
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "patch", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "slareports"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups"} {
 		for _, verb := range []string{"get", "list", "watch"} {
 			checks = append(checks, check{customer, "api.appcat.vshn.io", res, verb, true})
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-
 )
 
 // Where an instance's metrics are scraped from. AppCat's compositions deploy each service's

@@ -25,11 +25,11 @@ type metricsEndpointModel struct {
 	Targets           types.List   `tfsdk:"targets"`
 	Notes             types.List   `tfsdk:"notes"`
 	ScrapeURL         types.String `tfsdk:"scrape_url"`
-	QueryURL         types.String `tfsdk:"query_url"`
-	LabelSelector    types.String `tfsdk:"label_selector"`
-	Labels           types.Map    `tfsdk:"labels"`
-	MetricNames      types.List   `tfsdk:"metric_names"`
-	GrafanaDashboard types.String `tfsdk:"grafana_dashboard_json"`
+	QueryURL          types.String `tfsdk:"query_url"`
+	LabelSelector     types.String `tfsdk:"label_selector"`
+	Labels            types.Map    `tfsdk:"labels"`
+	MetricNames       types.List   `tfsdk:"metric_names"`
+	GrafanaDashboard  types.String `tfsdk:"grafana_dashboard_json"`
 }
 
 // NewMetricsEndpointDataSource is the appcat_metrics_endpoint data source.

@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
@@ -152,5 +154,38 @@ func TestAccMetricsEndpoint(t *testing.T) {
 				return nil
 			}},
 		},
+	}, resource.TestStep{
+		// Nothing scrapes the instance any more: the error says what the namespace lacks.
+		PreConfig:   func() { removeMonitoring(t, name) },
+		Config:      adminConfig,
+		ExpectError: regexp.MustCompile(wrapped(`instance namespace vshn-redis-\S+ of VSHNRedis \S+ has no ServiceMonitor, no PodMonitor and no Service with a metrics port: nothing scrapes the instance's metrics`)),
+	}, resource.TestStep{
+		Config: userProvider() + instance,
 	})
+}
+
+// removeMonitoring deletes the metrics Service and ServiceMonitor of a Redis instance, as if its
+// composition had created none.
+func removeMonitoring(t *testing.T, name string) {
+	t.Helper()
+	ctx := context.Background()
+	dyn := adminDynamic(t)
+	list, err := adminClientset(t).CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range list.Items {
+		if !regexp.MustCompile(`^vshn-redis-` + name + `-[a-z0-9]{5}$`).MatchString(ns.Name) {
+			continue
+		}
+		if err := adminClientset(t).CoreV1().Services(ns.Name).Delete(ctx, "redis-metrics", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		gvr := schema.GroupVersionResource{Group: "monitoring.coreos.com", Version: "v1", Resource: "servicemonitors"}
+		if err := dyn.Resource(gvr).Namespace(ns.Name).Delete(ctx, "redis", metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatalf("no instance namespace of %s", name)
 }

@@ -150,3 +150,56 @@ func TestMonitoringStandIn(t *testing.T) {
 		t.Errorf("unsupported query: %s, want 400", bad.Status)
 	}
 }
+
+var podMonitorGVR = schema.GroupVersionResource{Group: "monitoring.coreos.com", Version: "v1", Resource: "podmonitors"}
+
+// TestMonitorsAsUpstreamNamesThem: PostgreSQL (CloudNativePG) gets the cluster chart's PodMonitor
+// postgresql; MariaDB the Bitnami chart's <composite>-metrics Service and <composite>
+// ServiceMonitor, whose exporter answers mysql_up; deleting the instance deletes them.
+func TestMonitorsAsUpstreamNamesThem(t *testing.T) {
+	u := user(t)
+	pg, maria := uniqueName("monpg"), uniqueName("monmdb")
+	createClaim(t, u, postgres, newClaim(postgres, pg, "", nil))
+	createClaim(t, u, mariadb, newClaim(mariadb, maria, "", nil))
+	_, servicesURL := monitoringURLs(t)
+
+	pgNS := str(waitReady(t, u, postgres, userNS(), pg), "status", "instanceNamespace")
+	pm, err := admin(t).dyn.Resource(podMonitorGVR).Namespace(pgNS).Get(ctxFor(t), "postgresql", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("PodMonitor postgresql in %s: %v", pgNS, err)
+	}
+	endpoints, _, _ := unstructured.NestedSlice(pm.Object, "spec", "podMetricsEndpoints")
+	sel, _, _ := unstructured.NestedStringMap(pm.Object, "spec", "selector", "matchLabels")
+	if len(endpoints) != 1 || endpoints[0].(map[string]any)["port"] != "metrics" || sel["cnpg.io/cluster"] != "postgresql" {
+		t.Errorf("PodMonitor postgresql: endpoints %v, selector %v", endpoints, sel)
+	}
+
+	ready := waitReady(t, u, mariadb, userNS(), maria)
+	mdbNS, composite := str(ready, "status", "instanceNamespace"), str(ready, "spec", "resourceRef", "name")
+	if _, err := admin(t).dyn.Resource(serviceMonitorGVR).Namespace(mdbNS).Get(ctxFor(t), composite, metav1.GetOptions{}); err != nil {
+		t.Errorf("ServiceMonitor %s in %s: %v", composite, mdbNS, err)
+	}
+	svc, err := u.kube.CoreV1().Services(mdbNS).Get(ctxFor(t), composite+"-metrics", metav1.GetOptions{})
+	if err != nil || svc.Spec.Ports[0].Name != "http-metrics" || svc.Spec.Ports[0].Port != 9104 {
+		t.Fatalf("Service %s-metrics: %v %v", composite, svc, err)
+	}
+	resp, err := http.Get(fmt.Sprintf("%s/%s/%s-metrics/9104/metrics", servicesURL, mdbNS, composite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	resp.Body.Close()
+	if err != nil || families["mysql_up"] == nil {
+		t.Errorf("MariaDB exporter: %v %v, want mysql_up", families, err)
+	}
+
+	deleteClaimAndWait(t, mariadb, userNS(), maria)
+	if list, err := admin(t).kube.CoreV1().Services(mdbNS).List(ctxFor(t), metav1.ListOptions{}); err != nil || len(list.Items) != 0 {
+		t.Errorf("Services left in %s after deleting the instance: %v %v", mdbNS, list, err)
+	}
+	if list, err := admin(t).dyn.Resource(serviceMonitorGVR).Namespace(mdbNS).List(ctxFor(t), metav1.ListOptions{}); err != nil || len(list.Items) != 0 {
+		t.Errorf("ServiceMonitors left in %s after deleting the instance: %v %v", mdbNS, list, err)
+	}
+	deleteClaimAndWait(t, postgres, userNS(), pg)
+}

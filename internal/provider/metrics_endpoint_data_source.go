@@ -68,8 +68,9 @@ func (d *metricsEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 	attrs["labels"] = schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "The same selector as a map " +
 		"of label names to values."}
 	attrs["metric_names"] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Names of the " +
-		"instance's metrics: the SLI probe histogram `appcat_probes_seconds` (labels `service`, `claim_namespace`, `instance_namespace`, " +
-		"`name`, `reason`, `organization`, `ha`, `sla`, `maintenance`) and the capacity series of the customer alerts (volume and memory)."}
+		"series about the instance: the SLI probe histogram `appcat_probes_seconds` of VSHN's SLI exporter (in VSHN's monitoring, not the " +
+		"instance namespace; labels `service`, `claim_namespace`, `instance_namespace`, `name`, `reason`, `organization`, `ha`, `sla`, " +
+		"`maintenance`, `composition`) and the capacity series of the customer alerts (volume and memory, labelled with the instance namespace)."}
 	attrs["grafana_dashboard_json"] = schema.StringAttribute{Computed: true, MarkdownDescription: "A ready-made Grafana dashboard " +
 		"(JSON model) with panels for the instance's probes, disk and memory, for a Prometheus data source picked by its `datasource` " +
 		"variable: pass it to `config_json` of the Grafana provider's `grafana_dashboard`. Stable across reads."}

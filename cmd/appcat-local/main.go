@@ -239,6 +239,11 @@ func env(args []string) error {
 		vars = p.TokenEnv()
 		fmt.Println("unset KUBECONFIG KUBE_CONFIG_PATH KUBE_CTX")
 	}
+	if mon, err := p.MonitoringEnv(ctx); err == nil {
+		vars = append(vars, mon...)
+	} else {
+		fmt.Fprintf(os.Stderr, "warning: no APPCAT_PROMETHEUS_URL: %v\n", err)
+	}
 	printExports(os.Stdout, vars)
 	return nil
 }

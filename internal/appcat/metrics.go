@@ -1,23 +1,23 @@
 package appcat
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// Where an instance's metrics live. AppCat's user-workload Prometheus scrapes each instance's
-// exporters in the instance namespace; the SLI exporter publishes appcat_probes_seconds. This
-// project's platform also serves them on a scrape URL and a query URL written to the claim's
-// status.metrics (extension).
+// Where an instance's metrics are scraped from. AppCat's compositions deploy each service's
+// exporter and a ServiceMonitor or PodMonitor (monitoring.coreos.com/v1) in the instance
+// namespace: Redis and MariaDB through their Bitnami charts (metrics.serviceMonitor.enabled in
+// appcat pkg/comp-functions/functions/vshnredis/redis_deploy.go, vshnmariadb/mariadb_deploy.go),
+// PostgreSQL on StackGres a PodMonitor postgresql-podmonitor on port pgexporter
+// (vshnpostgres/postgresql_deploy.go), on CloudNativePG the cluster chart's PodMonitor
+// (vshnpostgrescnpg/deploy.go, cluster.monitoring.enabled). The user-workload Prometheus scrapes
+// them. There is no status.metrics: this file reads those objects (metrics_targets.go).
 
-// MetricNames are the metric names of an instance: the SLI probe histogram and the capacity
-// series AppCat's customer alerts use.
+// MetricNames are the metric names the customer's capacity alerts use, and the SLI probe
+// histogram (served by VSHN's SLI exporter in its own namespace, not in the instance namespace).
 var MetricNames = []string{
 	"appcat_probes_seconds",
 	"kubelet_volume_stats_capacity_bytes",
@@ -30,31 +30,16 @@ var MetricNames = []string{
 // MetricsEndpoint is where one instance's metrics are.
 type MetricsEndpoint struct {
 	InstanceNamespace string
-	// ScrapeURL and QueryURL are empty where the platform publishes none.
-	ScrapeURL string
-	QueryURL  string
+	// Targets are the scrape targets found in the instance namespace.
+	Targets []MetricsTarget
+	// Notes say what could not be read (e.g. PodMonitors forbidden to the user).
+	Notes []string
 }
 
-// LabelSelector is the PromQL label selector that picks the instance's series.
+// LabelSelector is the PromQL label selector that picks the instance's series: the namespace
+// label Prometheus gives every target in the instance namespace.
 func (e MetricsEndpoint) LabelSelector() string {
 	return fmt.Sprintf(`{namespace=%q}`, e.InstanceNamespace)
-}
-
-// GetMetricsEndpoint reads where the metrics of an instance are. The instance must be
-// provisioned (status.instanceNamespace set).
-func (c *Client) GetMetricsEndpoint(ctx context.Context, k Kind, namespace, name string) (*MetricsEndpoint, error) {
-	u, err := c.dynamic.Resource(k.GVR()).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, err
-	}
-	e := &MetricsEndpoint{}
-	e.InstanceNamespace, _, _ = unstructured.NestedString(u.Object, "status", "instanceNamespace")
-	e.ScrapeURL, _, _ = unstructured.NestedString(u.Object, "status", "metrics", "scrapeURL")
-	e.QueryURL, _, _ = unstructured.NestedString(u.Object, "status", "metrics", "queryURL")
-	if e.InstanceNamespace == "" {
-		return nil, fmt.Errorf("%s %s/%s is not provisioned yet: it has no instance namespace", k.Kind, namespace, name)
-	}
-	return e, nil
 }
 
 // GrafanaDashboard is a Grafana dashboard (JSON model) for the instance: panels for its probes,
@@ -62,6 +47,9 @@ func (c *Client) GetMetricsEndpoint(ctx context.Context, k Kind, namespace, name
 // variable.
 func GrafanaDashboard(k Kind, namespace, name string, e MetricsEndpoint) (string, error) {
 	sel := fmt.Sprintf(`namespace=%q`, e.InstanceNamespace)
+	// The SLI exporter labels its probes with the instance namespace (appcat
+	// pkg/sliexporter/probes/manager.go); its own namespace is the series' namespace label.
+	probeSel := fmt.Sprintf(`instance_namespace=%q`, e.InstanceNamespace)
 	sum := sha256.Sum256([]byte(k.Kind + "/" + namespace + "/" + name))
 	ds := map[string]any{"type": "prometheus", "uid": "${datasource}"}
 	type panel struct {
@@ -69,10 +57,10 @@ func GrafanaDashboard(k Kind, namespace, name string, e MetricsEndpoint) (string
 		exprs             []string
 	}
 	panels := []panel{
-		{"Probe results per second", "reqps", "SLI probes of the instance (appcat_probes_seconds), by result.",
-			[]string{fmt.Sprintf(`sum by (reason) (rate(appcat_probes_seconds_count{%s}[5m]))`, sel)}},
+		{"Probe results per second", "reqps", "SLI probes of the instance (appcat_probes_seconds, VSHN's SLI exporter), by result.",
+			[]string{fmt.Sprintf(`sum by (reason) (rate(appcat_probes_seconds_count{%s}[5m]))`, probeSel)}},
 		{"Probe latency (p99)", "s", "99th percentile of the SLI probes' latency.",
-			[]string{fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(appcat_probes_seconds_bucket{%s}[5m])))`, sel)}},
+			[]string{fmt.Sprintf(`histogram_quantile(0.99, sum by (le) (rate(appcat_probes_seconds_bucket{%s}[5m])))`, probeSel)}},
 		{"Disk usage", "percent", "Used share of the instance's volume (alert PersistentVolumeFillingUp below 3 % free).",
 			[]string{fmt.Sprintf(`100 * kubelet_volume_stats_used_bytes{%s} / kubelet_volume_stats_capacity_bytes{%s}`, sel, sel)}},
 		{"Disk available", "bytes", "Free bytes on the instance's volume, and its capacity.",

@@ -1,125 +1,150 @@
 package appcat
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
-	"sort"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"slices"
+	"strings"
+	"time"
 )
 
-// SLA reports (extension of this project's platform): one read-only SLAReport object of group
-// api.appcat.vshn.io/v1 per instance and month in the claim's namespace, named
-// <claim>-<yyyy-mm> and labelled with the claim's name and kind.
+// SLA figures as VSHN's SLA reporter computes them. Real AppCat has no Kubernetes API for SLA
+// reports: the reporter (appcat cmd/slareport.go, pkg/slareport/prom.go), run monthly by a
+// CronJob (component-appcat component/appcat_sla_reporter.jsonnet, flag --previousmonth), queries
+// the recorded SLI error ratio of every instance from a Prometheus-compatible endpoint (Mimir)
+// and renders PDFs. This file holds its queries and the pure arithmetic around them; sla_query.go
+// runs them.
 
-// Labels on every SLAReport naming the claim it belongs to.
+// sliAvailabilityQuery is the reporter's query (pkg/slareport/prom.go, metricQuery), unchanged:
+// the mean of the sloth-recorded 5-minute SLI error ratio over the range, as availability in
+// percent, one series per instance (labels service, namespace, name, organization, sla, sloth_*).
+const sliAvailabilityQuery = `(1 - max without(prometheus_replica) (sum_over_time(slo:sli_error:ratio_rate5m{sloth_service=~"appcat-.+"}[{{DURATION}}])
+/ ignoring (sloth_window) count_over_time(slo:sli_error:ratio_rate5m{sloth_service=~"appcat-.+"}[{{DURATION}}])
+) >= 0) * 100`
+
+// slaTargetQuery is the reporter's target query (pkg/slareport/prom.go, slaQuery). The recording
+// rule behind it is vector(<sla>) labelled with the service kind (component-appcat
+// component/prometheus.libsonnet, promRecordingRuleSLA; the value is the service's `sla`
+// parameter, 99.25 in class/defaults.yml). The reporter has no fallback when it is missing.
+const slaTargetQuery = `sla:objective:ratio{service="{{SERVICE}}"}`
+
+// slaReportedServices are the services the reporter puts into reports (allowedServices in
+// pkg/slareport/prom.go, compared with the lower-cased `service` label, i.e. the claim kind).
+var slaReportedServices = []string{"vshnpostgresql", "vshnredis", "vshnminio"}
+
+// ServiceLevelGuaranteed is the service level that carries an SLA; the default is besteffort
+// (apis/vshn/v1 BestEffort; the SLI exporter uses it when the field is empty).
 const (
-	LabelClaimName = "appcat.vshn.io/claim-name"
-	LabelClaimKind = "appcat.vshn.io/claim-kind"
+	ServiceLevelGuaranteed = "guaranteed"
+	ServiceLevelBestEffort = "besteffort"
 )
 
-// SLAReportGVR is the group/version/resource of the SLA reports.
-var SLAReportGVR = schema.GroupVersionResource{Group: "api.appcat.vshn.io", Version: "v1", Resource: "slareports"}
+// reporterRange is the range the monthly reporter evaluates (cmd/slareport.go setPreviousMonth).
+const reporterRange = 30 * 24 * time.Hour
 
 // MonthFormat is a report's month, yyyy-mm.
 var MonthFormat = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 
-// SLAReport is the status of one monthly SLA report.
-type SLAReport struct {
-	Name string `json:"-"`
-	// ClaimName and ClaimKind name the instance (from the report's labels).
-	ClaimName           string  `json:"-"`
-	ClaimKind           string  `json:"-"`
-	Month               string  `json:"month"`
-	AvailabilityPercent float64 `json:"availabilityPercent"`
-	TargetPercent       float64 `json:"targetPercent"`
-	Met                 bool    `json:"met"`
-	DowntimeSeconds     int64   `json:"downtimeSeconds"`
-	DowntimeMinutes     int64   `json:"downtimeMinutes"`
-	ServiceCredit       int64   `json:"serviceCredit"`
-	Final               bool    `json:"final"`
-	UpdatedAt           string  `json:"updatedAt,omitempty"`
+// SLIAvailabilityQuery is the reporter's availability query over rangeDuration (PromQL syntax).
+func SLIAvailabilityQuery(rangeDuration string) string {
+	return strings.ReplaceAll(sliAvailabilityQuery, "{{DURATION}}", rangeDuration)
 }
 
-// SLAReportName is the name of an instance's report of month.
-func SLAReportName(claimName, month string) string { return claimName + "-" + month }
-
-// GetSLAReport reads the report of one instance and month; the error is NotFound when the
-// platform has none (yet).
-func (c *Client) GetSLAReport(ctx context.Context, namespace, claimName, month string) (*SLAReport, error) {
-	u, err := c.dynamic.Resource(SLAReportGVR).Namespace(namespace).Get(ctx, SLAReportName(claimName, month), metav1.GetOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return decodeSLAReport(u.GetName(), u.Object["status"])
+// SLATargetQuery is the reporter's query of a service's SLA target (service: the claim kind).
+func SLATargetQuery(service string) string {
+	return strings.Replace(slaTargetQuery, "{{SERVICE}}", service, 1)
 }
 
-// ListSLAReports lists the months an instance has reports for, oldest first.
-func (c *Client) ListSLAReports(ctx context.Context, k Kind, namespace, claimName string) ([]SLAReport, error) {
-	selector := labels.SelectorFromSet(labels.Set{LabelClaimName: claimName, LabelClaimKind: k.Kind}).String()
-	list, err := c.dynamic.Resource(SLAReportGVR).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
-	if err != nil {
-		return nil, fmt.Errorf("listing the SLA reports of %s %s/%s: %w", k.Kind, namespace, claimName, err)
-	}
-	out, err := decodeSLAReports(list.Items, "")
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Month < out[j].Month })
-	return out, nil
+// SLAWindow is the period one month's figures cover.
+type SLAWindow struct {
+	Month string
+	// Start and End bound the evaluated range; the query is evaluated at End.
+	Start, End time.Time
+	// Range is End-Start in PromQL duration syntax.
+	Range string
+	// Final is false while the month is still running.
+	Final bool
 }
 
-// ListNamespaceSLAReports lists the reports of every instance in a namespace for one month,
-// ordered by instance name and kind: one LIST for the whole namespace.
-func (c *Client) ListNamespaceSLAReports(ctx context.Context, namespace, month string) ([]SLAReport, error) {
-	list, err := c.dynamic.Resource(SLAReportGVR).Namespace(namespace).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing the SLA reports in namespace %s: %w", namespace, err)
+// MonthWindow is the window of month (yyyy-mm, UTC) as of now. A finished month is evaluated
+// like the reporter's --previousmonth run: at the month's last day, 23:59:59 UTC, over 30 days
+// (so a 31-day month's first day is outside the window and a 28-day month's window reaches into
+// the month before). The running month is evaluated at now over the time since its first day.
+func MonthWindow(month string, now time.Time) (SLAWindow, error) {
+	if !MonthFormat.MatchString(month) {
+		return SLAWindow{}, fmt.Errorf("%q is not a month as yyyy-mm", month)
 	}
-	out, err := decodeSLAReports(list.Items, month)
+	first, err := time.Parse("2006-01", month)
 	if err != nil {
-		return nil, err
+		return SLAWindow{}, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].ClaimName != out[j].ClaimName {
-			return out[i].ClaimName < out[j].ClaimName
-		}
-		return out[i].ClaimKind < out[j].ClaimKind
-	})
-	return out, nil
+	now = now.UTC().Truncate(time.Second)
+	if !now.After(first) {
+		return SLAWindow{}, fmt.Errorf("month %s has not started yet", month)
+	}
+	end := first.AddDate(0, 1, 0).Add(-time.Second)
+	if now.Before(end) {
+		secs := max(int64(now.Sub(first)/time.Second), 1)
+		return SLAWindow{Month: month, Start: first, End: now, Range: fmt.Sprintf("%ds", secs)}, nil
+	}
+	return SLAWindow{Month: month, Start: end.Add(-reporterRange), End: end, Range: "30d", Final: true}, nil
 }
 
-// decodeSLAReports decodes report objects, keeping only those of month when month is set.
-func decodeSLAReports(items []unstructured.Unstructured, month string) ([]SLAReport, error) {
-	out := make([]SLAReport, 0, len(items))
-	for i := range items {
-		r, err := decodeSLAReport(items[i].GetName(), items[i].Object["status"])
-		if err != nil {
-			return nil, err
-		}
-		if month != "" && r.Month != month {
-			continue
-		}
-		r.ClaimName, r.ClaimKind = items[i].GetLabels()[LabelClaimName], items[i].GetLabels()[LabelClaimKind]
-		out = append(out, *r)
+// SLACoverage says whether VSHN reports an SLA for an instance of kind (the claim kind, e.g.
+// VSHNRedis) with serviceLevel, and if not, why.
+func SLACoverage(kind, serviceLevel string) (bool, string) {
+	if serviceLevel == "" {
+		serviceLevel = ServiceLevelBestEffort
 	}
-	return out, nil
+	if serviceLevel != ServiceLevelGuaranteed {
+		return false, fmt.Sprintf("spec.parameters.service.serviceLevel is %s: only instances with serviceLevel guaranteed have an SLA", serviceLevel)
+	}
+	if !slices.Contains(slaReportedServices, strings.ToLower(kind)) {
+		return false, fmt.Sprintf("VSHN's SLA reporter does not report on %s instances (it covers VSHNPostgreSQL, VSHNRedis and VSHNMinio)", kind)
+	}
+	return true, ""
 }
 
-func decodeSLAReport(name string, status any) (*SLAReport, error) {
-	raw, err := json.Marshal(status)
-	if err != nil {
-		return nil, err
+// SLAFigures are one instance's figures for one month.
+type SLAFigures struct {
+	// AvailabilityPercent is rounded to two decimals, as the reporter prints it (%.2f).
+	AvailabilityPercent float64
+	TargetPercent       float64
+	// Met compares the exact availability with the target, as the reporter colours it.
+	Met bool
+	// DowntimeMinutes is the mean error ratio times the window's length, rounded.
+	DowntimeMinutes int64
+	ServiceCredit   int64
+	Final           bool
+}
+
+// ComputeSLAFigures turns the reporter's outcome (availability in percent) and target into the
+// month's figures.
+func ComputeSLAFigures(availability, target float64, w SLAWindow) SLAFigures {
+	met, credit := ServiceCredit(availability, target)
+	windowMinutes := w.End.Sub(w.Start).Minutes()
+	return SLAFigures{
+		AvailabilityPercent: math.Round(availability*100) / 100,
+		TargetPercent:       target,
+		Met:                 met,
+		DowntimeMinutes:     int64(math.Round((100 - availability) / 100 * windowMinutes)),
+		ServiceCredit:       credit,
+		Final:               w.Final,
 	}
-	var r SLAReport
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("decoding SLA report %s: %w", name, err)
+}
+
+// ServiceCredit is whether the target is met and the service credit in percent of the month's
+// fee (VSHN's service levels): 0 at or above the target, 10 below it down to 99 %, 25 below
+// 99 % down to 95 %, 100 below 95 %.
+func ServiceCredit(availability, target float64) (met bool, credit int64) {
+	switch {
+	case availability >= target:
+		return true, 0
+	case availability >= 99:
+		return false, 10
+	case availability >= 95:
+		return false, 25
 	}
-	r.Name = name
-	return &r, nil
+	return false, 100
 }

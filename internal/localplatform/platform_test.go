@@ -2,6 +2,9 @@ package localplatform_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -139,6 +142,38 @@ func TestPlatformConfig(t *testing.T) {
 	}
 	if len(rb.Subjects) != 1 || rb.Subjects[0].Kind != "User" || rb.Subjects[0].Name != localplatform.CustomerUser {
 		t.Errorf("subjects = %+v, want User %s", rb.Subjects, localplatform.CustomerUser)
+	}
+}
+
+// TestMonitoringEnv: the env output names the controller's Prometheus-compatible API, which
+// answers the SLA reporter's target query.
+func TestMonitoringEnv(t *testing.T) {
+	p := platformtest.Platform()
+	var env map[string]string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		vars, err := p.MonitoringEnv(context.Background())
+		if err == nil {
+			env = envMap(vars)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	u := env["APPCAT_PROMETHEUS_URL"]
+	if !strings.HasPrefix(u, "http://127.0.0.1:") {
+		t.Fatalf("APPCAT_PROMETHEUS_URL = %q", u)
+	}
+	resp, err := http.Get(u + "/api/v1/query?query=" + url.QueryEscape(`sla:objective:ratio{service="VSHNRedis"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"99.25"`) {
+		t.Errorf("target query: %s %s", resp.Status, body)
 	}
 }
 

@@ -3,37 +3,33 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
-// The appcat_sla_reports data source: the SLA reports of every instance in a namespace for one
-// month, read with one list request.
+// The appcat_sla_reports data source: the SLA figures of every instance in a namespace for one
+// month: one LIST per kind, one availability query, one target query per service.
 
 type slaReportsModel struct {
 	ID        types.String `tfsdk:"id"`
 	Namespace types.String `tfsdk:"namespace"`
 	Month     types.String `tfsdk:"month"`
 	Reports   types.List   `tfsdk:"reports"`
+	prometheusEndpointModel
 }
 
 type slaReportsEntryModel struct {
-	Kind                types.String  `tfsdk:"kind"`
-	Instance            types.String  `tfsdk:"instance"`
-	InstanceID          types.String  `tfsdk:"instance_id"`
-	AvailabilityPercent types.Float64 `tfsdk:"availability_percent"`
-	TargetPercent       types.Float64 `tfsdk:"target_percent"`
-	Met                 types.Bool    `tfsdk:"met"`
-	DowntimeMinutes     types.Int64   `tfsdk:"downtime_minutes"`
-	ServiceCredit       types.Int64   `tfsdk:"service_credit_percent"`
-	Final               types.Bool    `tfsdk:"final"`
+	Kind       types.String `tfsdk:"kind"`
+	Instance   types.String `tfsdk:"instance"`
+	InstanceID types.String `tfsdk:"instance_id"`
+	slaFigureValues
 }
 
 // NewSLAReportsDataSource is the appcat_sla_reports data source.
@@ -58,25 +54,27 @@ func slaReportsEntryAttributes() map[string]schema.Attribute {
 }
 
 func (d *slaReportsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the platform's SLA reports of every instance in a namespace for one month — the per-namespace " +
-			"view of `appcat_sla_report`, e.g. for a monthly summary across a team's services. Instances without a report for " +
-			"the month (created later, or of another kind than PostgreSQL, Redis and MariaDB) are not listed.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`namespace/month`."},
-			"namespace": schema.StringAttribute{Optional: true, Computed: true,
-				MarkdownDescription: "Namespace of the instances. Defaults to the provider's `namespace`."},
-			"month": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The calendar month, `yyyy-mm` (UTC), e.g. `2026-11`.",
-				Validators:          []validator.String{stringvalidator.RegexMatches(appcat.MonthFormat, "must be a month as yyyy-mm, e.g. 2026-11")},
-			},
-			"reports": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "One report per instance, ordered by instance name.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: slaReportsEntryAttributes()},
-			},
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`namespace/month`."},
+		"namespace": schema.StringAttribute{Optional: true, Computed: true,
+			MarkdownDescription: "Namespace of the instances. Defaults to the provider's `namespace`."},
+		"month": monthAttribute(),
+		"reports": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "One entry per PostgreSQL, Redis and MariaDB instance in the namespace, ordered by instance name.",
+			NestedObject:        schema.NestedAttributeObject{Attributes: slaReportsEntryAttributes()},
 		},
+	}
+	for name, a := range prometheusEndpointAttributes("that holds AppCat's SLI recording rules (`slo:sli_error:ratio_rate5m`, `sla:objective:ratio`). " +
+		"Needed only when an instance in the namespace has an SLA.") {
+		attrs[name] = a
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The SLA figures of every instance in a namespace for one month — the per-namespace view of " +
+			"`appcat_sla_report`, with one availability query for all of them. Instances without an SLA are listed with " +
+			"`sla = false` and null figures; instances with an SLA but no SLI series in the window (created later) with null " +
+			"figures and a `reason`.",
+		Attributes: attrs,
 	}
 }
 
@@ -97,29 +95,33 @@ func (d *slaReportsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		ns = d.data.defaultNamespace
 	}
 	month := m.Month.ValueString()
-	reports, err := client.ListNamespaceSLAReports(ctx, ns, month)
+	w, err := appcat.MonthWindow(month, time.Now())
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not list the SLA reports of namespace %s", ns), appcat.Explain(err))
+		resp.Diagnostics.AddAttributeError(path.Root("month"), "No SLA figures for "+month, err.Error())
+		return
+	}
+	kinds := make([]appcat.Kind, 0, len(attachableKinds()))
+	typeNames := map[string]string{}
+	for _, k := range attachableKinds() {
+		kinds = append(kinds, k.api)
+		typeNames[k.api.Kind] = k.typeName
+	}
+	subjects, err := client.ListSLASubjects(ctx, kinds, ns)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Could not list the instances of namespace %s", ns), appcat.Explain(err))
+		return
+	}
+	reports, ok := computeSLAReports(ctx, m.prometheusEndpointModel, subjects, w, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	entries := make([]slaReportsEntryModel, 0, len(reports))
 	for _, r := range reports {
-		kind := r.ClaimKind
-		for _, k := range attachableKinds() {
-			if k.api.Kind == r.ClaimKind {
-				kind = k.typeName
-			}
-		}
 		entries = append(entries, slaReportsEntryModel{
-			Kind:                types.StringValue(kind),
-			Instance:            types.StringValue(r.ClaimName),
-			InstanceID:          types.StringValue(ns + "/" + r.ClaimName),
-			AvailabilityPercent: types.Float64Value(r.AvailabilityPercent),
-			TargetPercent:       types.Float64Value(r.TargetPercent),
-			Met:                 types.BoolValue(r.Met),
-			DowntimeMinutes:     types.Int64Value(r.DowntimeMinutes),
-			ServiceCredit:       types.Int64Value(r.ServiceCredit),
-			Final:               types.BoolValue(r.Final),
+			Kind:            types.StringValue(typeNames[r.Subject.Kind.Kind]),
+			Instance:        types.StringValue(r.Subject.Name),
+			InstanceID:      types.StringValue(ns + "/" + r.Subject.Name),
+			slaFigureValues: flattenSLAReport(r, w),
 		})
 	}
 	entryType := types.ObjectType{AttrTypes: map[string]attr.Type{}}

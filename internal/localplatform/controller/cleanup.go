@@ -38,9 +38,7 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	if err := r.deleteBackups(ctx, obj); err != nil { // backups.go
 		return ctrl.Result{}, err
 	}
-	if err := r.deleteSLAReports(ctx, obj); err != nil { // sla_probes.go
-		return ctrl.Result{}, err
-	}
+	forgetSLA(obj) // sla_probes.go
 	nsName, _, _ := unstructured.NestedString(obj.Object, "status", "instanceNamespace")
 	if nsName == "" {
 		if composite := specString(obj, "resourceRef", "name"); composite != "" {
@@ -81,10 +79,17 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 		return true, nil // not made for this claim: not ours to delete
 	}
 
-	// Empty it: the viewer binding and the data history are the objects the controller puts there.
+	// Empty it: the viewer binding, the metrics Service and monitor, and the data history are the
+	// objects the controller puts there.
 	rb := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: instanceViewerRoleBinding}}
 	if err := r.client.Delete(ctx, rb); err != nil && !apierrors.IsNotFound(err) {
 		return false, fmt.Errorf("deleting RoleBinding %s/%s: %w", name, instanceViewerRoleBinding, err)
+	}
+	if err := r.deleteMonitoring(ctx, obj, name); err != nil { // monitoring_objects.go
+		return false, err
+	}
+	if err := r.deleteProbeHistory(ctx, name); err != nil { // sla_probes.go
+		return false, err
 	}
 	if err := r.deleteDataHistory(ctx, name); err != nil { // data.go
 		return false, err

@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 			// it, and reads right after writes must see those writes.
 			Unstructured: true,
 			DisableFor: append([]client.Object{&corev1.ConfigMap{}, &corev1.Secret{}, &corev1.Namespace{}, &rbacv1.RoleBinding{}},
-				append(backupObjects(), slaReportObject())...), // backups.go, sla_probes.go
+				backupObjects()...), // backups.go
 		}},
 		// The launcher may start the controller more than once in one process (tests).
 		Controller:              config.Controller{SkipNameValidation: ptr.To(true)},
@@ -109,8 +109,11 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err != nil {
 		return err
 	}
+	if err := publishMonitoring(ctx, clientset, metrics); err != nil { // monitoring_config.go
+		return err
+	}
 	for _, k := range kinds {
-		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now, metrics: metrics}
+		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now}
 		if err := r.setup(mgr); err != nil {
 			return fmt.Errorf("setting up %s controller: %w", k.Kind, err)
 		}

@@ -116,6 +116,10 @@ func writeSample(b *strings.Builder, name string, labels [][2]string, v float64)
 	sorted := append([][2]string(nil), labels...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i][0] < sorted[j][0] })
 	b.WriteString(name)
+	if len(sorted) == 0 {
+		b.WriteString(" " + strconv.FormatFloat(v, 'f', -1, 64) + "\n")
+		return
+	}
 	b.WriteByte('{')
 	for i, l := range sorted {
 		if i > 0 {

@@ -13,20 +13,22 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// The metrics server (extension): started by Run on 127.0.0.1 (a free port), it serves
+// The metrics server: the local platform's stand-in for the cluster's monitoring, started by Run
+// on 127.0.0.1 (a free port). Its address is published in the ConfigMap appcat-system/monitoring
+// (monitoring_config.go), never in claims. It serves
 //
-//	GET /instances/<claim namespace>/<claim kind>/<claim name>/metrics
-//	    the instance's metrics in the Prometheus text format (metrics.go): the scrape URL;
-//	GET /api/v1/query?query=<selector>
-//	    a Prometheus-compatible instant query over every instance's metrics, for vector
-//	    selectors with equality matchers (e.g. kubelet_volume_stats_used_bytes{namespace="…"}):
-//	    the query URL.
-//
-// Each claim's status.metrics {scrapeURL, queryURL} says where (written with its status).
+//	GET|POST /api/v1/query, /api/v1/query_range
+//	    a Prometheus-compatible HTTP API (promql_reporter.go): the SLA reporter's availability
+//	    and target queries (appcat pkg/slareport/prom.go) over the instances' recorded SLI
+//	    (sli_series.go), and, for instant queries, vector selectors with equality matchers over
+//	    every instance's series as a cluster Prometheus holds them (metrics.go); anything else
+//	    is 400 bad_data;
+//	GET /services/<instance namespace>/<service>/<port>/metrics
+//	    what the exporter behind an instance's metrics Service answers (monitoring_objects.go):
+//	    the in-cluster URL http://<service>.<namespace>.svc:<port>/metrics, reached on loopback.
 
 type metricsServer struct {
 	base   string // http://127.0.0.1:<port>
@@ -41,9 +43,11 @@ func startMetricsServer(ctx context.Context, reader client.Reader) (*metricsServ
 	}
 	s := &metricsServer{base: "http://" + l.Addr().String(), reader: reader}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /instances/{namespace}/{kind}/{name}/metrics", s.instanceMetrics)
+	mux.HandleFunc("GET /services/{namespace}/{service}/{port}/metrics", s.serviceMetrics)
 	mux.HandleFunc("GET /api/v1/query", s.query)
 	mux.HandleFunc("POST /api/v1/query", s.query)
+	mux.HandleFunc("GET /api/v1/query_range", s.queryRange)
+	mux.HandleFunc("POST /api/v1/query_range", s.queryRange)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(l) }()
 	go func() {
@@ -55,38 +59,28 @@ func startMetricsServer(ctx context.Context, reader client.Reader) (*metricsServ
 	return s, nil
 }
 
-func (s *metricsServer) scrapeURL(obj *unstructured.Unstructured, k *kind) string {
-	return fmt.Sprintf("%s/instances/%s/%s/%s/metrics", s.base, obj.GetNamespace(), k.Kind, obj.GetName())
-}
-
-func (s *metricsServer) queryURL() string { return s.base + "/api/v1/query" }
-
-// setMetricsStatus writes status.metrics for a claim (nothing without a server).
-func (s *metricsServer) setMetricsStatus(status map[string]any, obj *unstructured.Unstructured, k *kind) {
-	if s == nil {
+// serviceMetrics answers as the exporter behind an instance's metrics Service would: its up
+// metric (redis_exporter's redis_up, mysqld_exporter's mysql_up).
+func (s *metricsServer) serviceMetrics(w http.ResponseWriter, req *http.Request) {
+	port, err := strconv.ParseInt(req.PathValue("port"), 10, 32)
+	if err != nil {
+		http.Error(w, "bad port", http.StatusBadRequest)
 		return
 	}
-	status["metrics"] = map[string]any{"scrapeURL": s.scrapeURL(obj, k), "queryURL": s.queryURL()}
-}
-
-func (s *metricsServer) instanceMetrics(w http.ResponseWriter, req *http.Request) {
-	k := kindByName(req.PathValue("kind"))
-	if k == nil {
-		http.Error(w, "unknown kind "+req.PathValue("kind"), http.StatusNotFound)
-		return
-	}
-	obj := k.newObject()
-	if err := s.reader.Get(req.Context(), client.ObjectKey{Namespace: req.PathValue("namespace"), Name: req.PathValue("name")}, obj); err != nil {
+	k, obj, err := metricsServiceOwner(req.Context(), s.reader, req.PathValue("namespace"), req.PathValue("service"), int32(port))
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	if str(obj, "status", "instanceNamespace") == "" {
-		http.Error(w, "the instance is not provisioned yet", http.StatusNotFound)
-		return
+	p := monitoringPlanFor(k, obj, specString(obj, "resourceRef", "name"))
+	up := 0.0
+	if c, ok := getCondition(obj, typeReady); ok && c.Status == statusTrue {
+		up = 1
 	}
-	now := storedClock(obj.Object["status"]).at(time.Now())
+	var b strings.Builder
+	writeFamily(&b, p.exporterUp, "gauge", "Whether the exporter reached the "+k.Service+" server.", nil, up)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	_, _ = w.Write([]byte(renderMetrics(k, obj, now)))
+	_, _ = w.Write([]byte(b.String()))
 }
 
 // sample is one series' value.
@@ -196,6 +190,9 @@ func (s *metricsServer) query(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
 		_ = json.NewEncoder(w).Encode(v)
+	}
+	if s.reporterQuery(w, req, false) { // prom_api.go
+		return
 	}
 	name, matchers, err := parseSelector(req.FormValue("query"))
 	if err != nil {

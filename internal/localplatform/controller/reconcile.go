@@ -29,7 +29,6 @@ type reconciler struct {
 	client    client.Client
 	clientset kubernetes.Interface // for the namespace finalize subresource
 	cas       *caStore
-	metrics   *metricsServer // serves the instances' metrics (metrics_server.go); nil in unit tests
 	log       logr.Logger
 	now       func() time.Time
 
@@ -184,13 +183,19 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	return ctrl.Result{}, nil
 }
 
-// ensureInstance makes the instance namespace and its viewer binding. A claim that never got
+// ensureInstance makes the instance namespace, its metrics Service and monitor, and its viewer
+// binding. A claim that never got
 // this far has neither yet: they are created without reading first (a clash still shows as
 // AlreadyExists).
 func (r *reconciler) ensureInstance(ctx context.Context, obj *unstructured.Unstructured, instanceNS, composite string) error {
 	fresh := str(obj, "status", "instanceNamespace") == ""
 	if err := r.ensureInstanceNamespace(ctx, obj, instanceNS, composite, fresh); err != nil {
 		return err
+	}
+	if fresh {
+		if err := r.ensureMonitoring(ctx, obj, instanceNS, composite); err != nil { // monitoring_objects.go
+			return err
+		}
 	}
 	return r.ensureViewerBinding(ctx, obj, instanceNS, fresh)
 }
@@ -303,7 +308,6 @@ func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS st
 	status["instanceNamespace"] = instanceNS
 	status["schedules"] = effectiveSchedules(obj)
 	status["observedGeneration"] = gen
-	r.metrics.setMetricsStatus(status, obj, r.kind)
 
 	synced := condition{Type: typeSynced, Status: statusTrue, Reason: reasonReconcileSuccess, ObservedGeneration: gen}
 	readyCond := condition{Type: typeReady, Status: statusTrue, Reason: reasonAvailable, ObservedGeneration: gen}

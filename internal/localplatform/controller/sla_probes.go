@@ -9,44 +9,28 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// The probe history and the monthly SLA reports (README: "SLA reports and metrics").
+// The probe history (README: "SLA reports and metrics").
 //
 // Monitoring of an instance starts when it is first provisioned. From then on, every period in
 // which the claim is not Ready for its generation counts as down, and each new value of the
-// annotation local.appcat.vshn.io/inject-downtime adds the interval it names. The history lives
-// in the ConfigMap sla-probes of the instance namespace (platform times), mirrored in memory so a
-// reconcile reads it at most once per process. After each reconcile the controller publishes an
-// SLAReport (api.appcat.vshn.io/v1) <claim>-<yyyy-mm> for every month from the first of the
-// history to the current one (at most 13), and wakes itself while the instance is down (to move
-// the figures on) and at the next month's start.
+// annotation local.appcat.vshn.io/inject-downtime (test aid) adds the interval it names. The
+// history lives in the ConfigMap sla-probes of the instance namespace (platform times), mirrored
+// in memory so a reconcile reads it at most once per process. The metrics server derives each
+// instance's recorded SLI from it (sli_series.go) and answers the SLA reporter's queries with it.
 
 const (
 	slaHistoryName = "sla-probes"
 	slaHistoryKey  = "history"
-	slaReportKind  = "SLAReport"
 	// maxDownIntervals bounds the history; the oldest intervals go first.
 	maxDownIntervals = 1000
 )
-
-func slaReportGVK() schema.GroupVersionKind {
-	return schema.GroupVersionKind{Group: backupGroup, Version: backupVersion, Kind: slaReportKind}
-}
-
-// slaReportObject is an empty SLAReport: the controller reads them from the API server (see Run).
-func slaReportObject() client.Object {
-	u := &unstructured.Unstructured{}
-	u.SetGroupVersionKind(slaReportGVK())
-	return u
-}
 
 // probeHistory is the content of the sla-probes ConfigMap.
 type probeHistory struct {
@@ -67,23 +51,22 @@ func (h *probeHistory) intervals(now time.Time) []downInterval {
 
 // slaEntry is the in-memory state of one claim.
 type slaEntry struct {
-	mu        sync.Mutex
-	loaded    bool
-	hist      probeHistory
-	published map[string]string // month -> JSON of the report status last written
+	mu     sync.Mutex
+	loaded bool
+	hist   probeHistory
 }
 
 // slaEntries holds the state per claim UID (UIDs are unique, also across platforms in one test
 // process).
 var slaEntries sync.Map // types.UID -> *slaEntry
 
-// probeSLA records the claim's state in its probe history and publishes its reports. Errors are
-// logged and retried: they never fail the claim.
+// probeSLA records the claim's state in its probe history. Errors are logged and retried: they
+// never fail the claim.
 func (r *reconciler) probeSLA(ctx context.Context, obj *unstructured.Unstructured, res ctrl.Result) ctrl.Result {
 	next, err := r.updateSLA(ctx, obj)
 	if err != nil {
 		if !apierrors.IsNotFound(err) {
-			r.log.Error(err, "updating SLA reports", "kind", r.kind.Kind, "claim", obj.GetNamespace()+"/"+obj.GetName())
+			r.log.Error(err, "updating the probe history", "kind", r.kind.Kind, "claim", obj.GetNamespace()+"/"+obj.GetName())
 		}
 		next = retryAfterConflict
 	}
@@ -107,7 +90,7 @@ func (r *reconciler) updateSLA(ctx context.Context, obj *unstructured.Unstructur
 		if err != nil {
 			return 0, err
 		}
-		e.hist, e.loaded, e.published = h, true, map[string]string{}
+		e.hist, e.loaded = h, true
 	}
 	clock := storedClock(obj.Object["status"])
 	now := clock.at(r.now()).UTC().Truncate(time.Second)
@@ -152,23 +135,7 @@ func (r *reconciler) updateSLA(ctx context.Context, obj *unstructured.Unstructur
 		e.hist = h
 	}
 
-	down := h.intervals(now)
-	for _, m := range reportMonths(h.Since, down, now) {
-		if err := r.publishReport(ctx, obj, e, monthFigures(m, down, now), now); err != nil {
-			return 0, err
-		}
-	}
-
-	// Wake up at the next month, and every platform minute while down.
-	next := monthStart(now).AddDate(0, 1, 0)
-	for _, d := range down {
-		if d.Start.After(now) {
-			next = earliest(next, d.Start)
-		} else if d.End.After(now) || (h.DownSince != nil && d.End.Equal(now)) {
-			next = earliest(next, now.Add(time.Minute))
-		}
-	}
-	return max(clock.wallAt(next).Sub(r.now()), time.Second), nil
+	return 0, nil
 }
 
 func contains(list []string, s string) bool {
@@ -181,8 +148,13 @@ func contains(list []string, s string) bool {
 }
 
 func (r *reconciler) readProbeHistory(ctx context.Context, instanceNS string) (probeHistory, error) {
+	return readProbeHistoryWith(ctx, r.client, instanceNS)
+}
+
+// readProbeHistoryWith reads the history ConfigMap of an instance namespace (empty when missing).
+func readProbeHistoryWith(ctx context.Context, reader client.Reader, instanceNS string) (probeHistory, error) {
 	var cm corev1.ConfigMap
-	err := r.client.Get(ctx, types.NamespacedName{Namespace: instanceNS, Name: slaHistoryName}, &cm)
+	err := reader.Get(ctx, types.NamespacedName{Namespace: instanceNS, Name: slaHistoryName}, &cm)
 	if apierrors.IsNotFound(err) {
 		return probeHistory{}, nil
 	}
@@ -220,72 +192,14 @@ func (r *reconciler) claimLabels(obj *unstructured.Unstructured) map[string]stri
 	return map[string]string{labelClaimName: obj.GetName(), labelClaimNamespace: obj.GetNamespace(), labelClaimKind: r.kind.Kind}
 }
 
-// publishReport writes the month's SLAReport if its figures changed since it was last written.
-func (r *reconciler) publishReport(ctx context.Context, obj *unstructured.Unstructured, e *slaEntry, f slaFigures, now time.Time) error {
-	status := map[string]any{
-		"instance":            map[string]any{"kind": r.kind.Kind, "name": obj.GetName()},
-		"month":               f.Month,
-		"availabilityPercent": f.availabilityPercent(),
-		"targetPercent":       slaTargetPercent,
-		"met":                 f.Met,
-		"downtimeSeconds":     f.DownSeconds,
-		"downtimeMinutes":     f.downtimeMinutes(),
-		"serviceCredit":       f.Credit,
-		"final":               f.Final,
-	}
-	raw, _ := json.Marshal(status)
-	if e.published[f.Month] == string(raw) {
-		return nil
-	}
-	status["updatedAt"] = platformStamp(now)
-	name := obj.GetName() + "-" + f.Month
-	rep := &unstructured.Unstructured{}
-	rep.SetGroupVersionKind(slaReportGVK())
-	err := r.client.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}, rep)
-	switch {
-	case apierrors.IsNotFound(err):
-		rep = &unstructured.Unstructured{Object: map[string]any{"status": status}}
-		rep.SetGroupVersionKind(slaReportGVK())
-		rep.SetNamespace(obj.GetNamespace())
-		rep.SetName(name)
-		rep.SetLabels(map[string]string{labelClaimName: obj.GetName(), labelClaimKind: r.kind.Kind})
-		rep.SetOwnerReferences([]metav1.OwnerReference{ownerRef(obj)})
-		err = r.client.Create(ctx, rep)
-	case err == nil:
-		old, _ := rep.Object["status"].(map[string]any)
-		if old != nil {
-			delete(old, "updatedAt")
-		}
-		if sameJSON(old, mapWithout(status, "updatedAt")) {
-			break
-		}
-		rep.Object["status"] = status
-		err = r.client.Update(ctx, rep)
-	}
-	if err != nil {
-		return fmt.Errorf("writing SLAReport %s/%s: %w", obj.GetNamespace(), name, err)
-	}
-	e.published[f.Month] = string(raw)
-	return nil
-}
+// forgetSLA drops the claim's in-memory probe state.
+func forgetSLA(obj *unstructured.Unstructured) { slaEntries.Delete(obj.GetUID()) }
 
-func mapWithout(m map[string]any, key string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if k != key {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-// deleteSLAReports deletes the claim's reports and forgets its probe state.
-func (r *reconciler) deleteSLAReports(ctx context.Context, obj *unstructured.Unstructured) error {
-	slaEntries.Delete(obj.GetUID())
-	err := r.client.DeleteAllOf(ctx, slaReportObject(), client.InNamespace(obj.GetNamespace()),
-		client.MatchingLabels{labelClaimName: obj.GetName(), labelClaimKind: r.kind.Kind})
-	if err != nil && !apierrors.IsNotFound(err) && !meta.IsNoMatchError(err) {
-		return fmt.Errorf("deleting the SLA reports of %s: %w", obj.GetName(), err)
+// deleteProbeHistory deletes the history ConfigMap of an instance namespace.
+func (r *reconciler) deleteProbeHistory(ctx context.Context, instanceNS string) error {
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: slaHistoryName}}
+	if err := r.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting ConfigMap %s/%s: %w", instanceNS, slaHistoryName, err)
 	}
 	return nil
 }

@@ -1,65 +1,11 @@
 package controller
 
 import (
+	"math"
+	"strings"
 	"testing"
 	"time"
 )
-
-func TestSLACreditTiers(t *testing.T) {
-	const month = 30 * 24 * 3600 // 2 592 000 s
-	cases := []struct {
-		name   string
-		down   int64
-		avail  int64
-		met    bool
-		credit int64
-	}{
-		{"none", 0, 10000, true, 0},
-		{"30 minutes", 30 * 60, 9993, true, 0},
-		{"exactly at the target", month * 75 / 10000, 9925, true, 0},
-		{"one second below the target", month*75/10000 + 1, 9924, false, 10},
-		{"exactly 99 %", month / 100, 9900, false, 10},
-		{"one second below 99 %", month/100 + 1, 9899, false, 25},
-		{"exactly 95 %", month / 20, 9500, false, 25},
-		{"one second below 95 %", month/20 + 1, 9499, false, 100},
-		{"the whole month", month, 0, false, 100},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			met, credit := creditTier(c.down, month)
-			if got := availabilityHundredths(c.down, month); got != c.avail {
-				t.Errorf("availability = %d hundredths, want %d", got, c.avail)
-			}
-			if met != c.met || credit != c.credit {
-				t.Errorf("creditTier = (%v, %d), want (%v, %d)", met, credit, c.met, c.credit)
-			}
-		})
-	}
-}
-
-func TestSLAMonthFigures(t *testing.T) {
-	inj, err := parseInjectedDowntime("2026-09-10T00:00:00Z/30m")
-	if err != nil {
-		t.Fatal(err)
-	}
-	notReady := downInterval{Start: time.Date(2026, 9, 10, 0, 20, 0, 0, time.UTC), End: time.Date(2026, 9, 10, 0, 40, 0, 0, time.UTC), Reason: "NotReady"}
-	// Overlapping downtime counts once: 00:00–00:40.
-	f := monthFigures(time.Date(2026, 9, 15, 0, 0, 0, 0, time.UTC), []downInterval{inj, notReady}, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-	if f.Month != "2026-09" || f.DownSeconds != 40*60 || f.downtimeMinutes() != 40 || f.availabilityPercent() != 99.90 || !f.Met || f.Credit != 0 || !f.Final {
-		t.Errorf("figures = %+v", f)
-	}
-	// Downtime crossing a month boundary is split; the running month is provisional and counts
-	// only elapsed downtime.
-	cross := downInterval{Start: time.Date(2026, 9, 30, 23, 0, 0, 0, time.UTC), End: time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)}
-	oct := monthFigures(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), []downInterval{cross}, time.Date(2026, 10, 1, 1, 0, 0, 0, time.UTC))
-	if oct.DownSeconds != 3600 || oct.Final || oct.Month != "2026-10" {
-		t.Errorf("october = %+v", oct)
-	}
-	sep := monthFigures(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), []downInterval{cross}, time.Date(2026, 10, 1, 1, 0, 0, 0, time.UTC))
-	if sep.DownSeconds != 3600 || !sep.Final {
-		t.Errorf("september = %+v", sep)
-	}
-}
 
 func TestSLAInjectedDowntimeParse(t *testing.T) {
 	for _, bad := range []string{"", "2026-09-10T00:00:00Z", "yesterday/30m", "2026-09-10T00:00:00Z/-5m", "2026-09-10T00:00:00Z/soon"} {
@@ -67,18 +13,112 @@ func TestSLAInjectedDowntimeParse(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+	d, err := parseInjectedDowntime("2026-09-10T00:00:00Z/30m")
+	if err != nil || d.End.Sub(d.Start) != 30*time.Minute || d.Reason != "Injected" {
+		t.Errorf("%+v %v", d, err)
+	}
 }
 
-func TestSLAReportMonths(t *testing.T) {
-	since := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	inj := downInterval{Start: time.Date(2026, 9, 10, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 9, 10, 0, 30, 0, 0, time.UTC)}
-	got := reportMonths(since, []downInterval{inj}, now)
-	if len(got) != 3 || monthName(got[0]) != "2026-09" || monthName(got[2]) != "2026-11" {
-		t.Errorf("months = %v", got)
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
 	}
-	old := downInterval{Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2020, 1, 1, 1, 0, 0, 0, time.UTC)}
-	if got := reportMonths(since, []downInterval{old}, now); len(got) != maxReportMonths {
-		t.Errorf("%d months, want at most %d", len(got), maxReportMonths)
+	return t
+}
+
+// TestSLISeriesMeanErrorRatio: the mean of the 5-minute error ratio over the reporter's 30 days
+// is the downtime over 30 days, whatever the interval's alignment; samples outside the monitored
+// time do not count.
+func TestSLISeriesMeanErrorRatio(t *testing.T) {
+	now := utc("2026-12-02T03:00:00Z")
+	end := utc("2026-09-30T23:59:59Z")
+	for _, c := range []struct {
+		name string
+		down []downInterval
+		want float64 // down minutes in the 30 days
+	}{
+		{"none", nil, 0},
+		{"30 minutes", []downInterval{{Start: utc("2026-09-10T00:00:00Z"), End: utc("2026-09-10T00:30:00Z")}}, 30},
+		{"unaligned, overlapping", []downInterval{
+			{Start: utc("2026-09-10T00:00:30Z"), End: utc("2026-09-10T00:20:30Z")},
+			{Start: utc("2026-09-10T00:10:30Z"), End: utc("2026-09-10T00:30:30Z")}}, 30},
+		{"ten hours", []downInterval{{Start: utc("2026-09-03T10:00:00Z"), End: utc("2026-09-03T20:00:00Z")}}, 600},
+		{"outside the window", []downInterval{{Start: utc("2026-10-01T10:00:00Z"), End: utc("2026-10-01T20:00:00Z")}}, 0},
+	} {
+		h := probeHistory{Since: utc("2026-09-01T00:00:00Z"), Down: c.down}
+		s := newSLISeries(nil, h, now)
+		ratio, ok := s.meanErrorRatio(end, 30*24*time.Hour)
+		if !ok || math.Abs(ratio-c.want/43200) > 1e-12 {
+			t.Errorf("%s: ratio %v (%v), want %v", c.name, ratio, ok, c.want/43200)
+		}
+	}
+	// Monitored only since the 16th: the mean covers the monitored samples only.
+	h := probeHistory{Since: utc("2026-09-16T00:00:00Z")}
+	s := newSLISeries(nil, h, utc("2026-09-20T00:00:00Z"))
+	if s.from != utc("2026-09-01T00:00:00Z") {
+		t.Errorf("series from %s, want the month's start", s.from)
+	}
+	if _, ok := s.meanErrorRatio(utc("2026-08-20T00:00:00Z"), 24*time.Hour); ok {
+		t.Error("samples before monitoring started")
+	}
+	// The open interval counts up to now.
+	h = probeHistory{Since: utc("2026-09-01T00:00:00Z"), DownSince: ptrTime(utc("2026-09-19T23:00:00Z"))}
+	s = newSLISeries(nil, h, utc("2026-09-20T00:00:00Z"))
+	if ratio, _ := s.meanErrorRatio(utc("2026-09-20T00:00:00Z"), 2*time.Hour); math.Abs(ratio-60.0/120) > 0.05 {
+		t.Errorf("open interval: ratio %v, want about 0.5", ratio)
+	}
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }
+
+// TestParseReporterQuery: exactly the reporter's queries are recognised, with any range and
+// whitespace; anything else is not.
+func TestParseReporterQuery(t *testing.T) {
+	q := strings.ReplaceAll(reporterAvailabilityQuery, "{{DURATION}}", "30d")
+	got, ok, err := parseReporterQuery(q)
+	if !ok || err != nil || got.availabilityRange != 30*24*time.Hour {
+		t.Errorf("reporter query: %+v %v %v", got, ok, err)
+	}
+	got, ok, err = parseReporterQuery(strings.ReplaceAll(strings.ReplaceAll(reporterAvailabilityQuery, "\n", " "), "{{DURATION}}", "97200s"))
+	if !ok || err != nil || got.availabilityRange != 27*time.Hour {
+		t.Errorf("one line, seconds: %+v %v %v", got, ok, err)
+	}
+	if _, ok, err = parseReporterQuery(strings.Replace(strings.ReplaceAll(reporterAvailabilityQuery, "{{DURATION}}", "30d"), "30d", "7d", 1)); !ok || err == nil {
+		t.Errorf("different ranges: %v %v", ok, err)
+	}
+	got, ok, _ = parseReporterQuery(`sla:objective:ratio{service="VSHNRedis"}`)
+	if !ok || got.objectiveService != "VSHNRedis" {
+		t.Errorf("target query: %+v %v", got, ok)
+	}
+	for _, other := range []string{
+		`slo:sli_error:ratio_rate5m`,
+		`sum_over_time(slo:sli_error:ratio_rate5m[30d])`,
+		strings.ReplaceAll(strings.Replace(reporterAvailabilityQuery, "max without(prometheus_replica)", "min without(prometheus_replica)", 1), "{{DURATION}}", "30d"),
+		`sla:objective:ratio`,
+	} {
+		if _, ok, _ := parseReporterQuery(other); ok {
+			t.Errorf("%s recognised", other)
+		}
+	}
+}
+
+func TestReporterQueryEval(t *testing.T) {
+	labels := map[string]string{"service": "VSHNRedis", "name": "db-abcde"}
+	h := probeHistory{Since: utc("2026-09-01T00:00:00Z"), Down: []downInterval{{Start: utc("2026-09-10T00:00:00Z"), End: utc("2026-09-10T00:30:00Z")}}}
+	series := []sliSeries{newSLISeries(labels, h, utc("2026-12-01T00:00:00Z"))}
+	out := reporterQuery{availabilityRange: 30 * 24 * time.Hour}.eval(series, utc("2026-09-30T23:59:59Z"))
+	if len(out) != 1 || out[0].metric["name"] != "db-abcde" || math.Abs(out[0].value-100*(1-30.0/43200)) > 1e-9 {
+		t.Errorf("availability: %+v", out)
+	}
+	if out := (reporterQuery{availabilityRange: 24 * time.Hour}).eval(series, utc("2026-08-01T00:00:00Z")); len(out) != 0 {
+		t.Errorf("before monitoring: %+v", out)
+	}
+	out = reporterQuery{objectiveService: "VSHNRedis"}.eval(nil, time.Now())
+	if len(out) != 1 || out[0].value != 99.25 || out[0].metric["service"] != "VSHNRedis" {
+		t.Errorf("target: %+v", out)
+	}
+	if out = (reporterQuery{objectiveService: "VSHNNothing"}).eval(nil, time.Now()); len(out) != 0 {
+		t.Errorf("target of an unknown service: %+v", out)
 	}
 }

@@ -32,7 +32,7 @@ var Files = []string{
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
 	"crd-backups.yaml",
-	"crd-slareports.yaml",
+	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
 	"crd-appcats.yaml",
 	"policies.yaml",
@@ -47,7 +47,7 @@ const (
 	Version = "v1"
 )
 
-// APIGroup is the group of the backup kinds (and later the SLA reports), version v1.
+// APIGroup is the group of the backup kinds, version v1.
 const APIGroup = "api.appcat.vshn.io"
 
 // Composition names (spec.compositionRef.name).

@@ -118,7 +118,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
-		"CustomResourceDefinition/slareports.api.appcat.vshn.io",
+		"CustomResourceDefinition/servicemonitors.monitoring.coreos.com",
+		"CustomResourceDefinition/podmonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
 		"CustomResourceDefinition/appcats.api.appcat.vshn.io",
 		"ValidatingAdmissionPolicy/appcat-deletion-protection",
@@ -157,7 +158,7 @@ func TestInstallOrder(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 9 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+	if len(objs.namespaces) != 1 || len(objs.crds) != 10 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
 		len(objs.rbindings) != 1 || len(objs.catalog) != 4 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
@@ -500,7 +501,7 @@ func TestClusterRoles(t *testing.T) {
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "update", false})
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "patch", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "slareports"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups"} {
 		for _, verb := range []string{"get", "list", "watch"} {
 			checks = append(checks, check{customer, "api.appcat.vshn.io", res, verb, true})
 		}

@@ -596,7 +596,7 @@ func TestUserRoles(t *testing.T) {
 		}
 		checks = append(checks, check{e.ns, manifests.Group, res, "status", "update", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "slareports"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups"} {
 		checks = append(checks,
 			check{e.ns, "api.appcat.vshn.io", res, "", "list", true},
 			check{e.ns, "api.appcat.vshn.io", res, "", "get", true},

@@ -63,7 +63,7 @@ var kinds = []*kind{
 		DefaultComposition: "vshnpostgrescnpg.vshn.appcat.vshn.io",
 		VersionPath:        []string{"service", "majorVersion"},
 		DefaultVersion:     "15",
-		connection:         postgresqlConnection,
+		connection:         withCNPGGateway(postgresqlConnection), // gateway.go
 	},
 	{
 		Kind:               "VSHNRedis",

@@ -109,9 +109,9 @@ func networkAttributes() map[string]schema.Attribute {
 		"service_type": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "`ClusterIP` (default: reachable inside the cluster) or `LoadBalancer` (reachable from outside; `connection_details.load_balancer_ip`).",
+			MarkdownDescription: serviceTypeDoc,
 			Default:             stringdefault.StaticString("ClusterIP"),
-			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer")},
+			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer", serviceTypeTCPGateway)},
 		},
 		"ip_filter": schema.ListAttribute{
 			Optional:            true,

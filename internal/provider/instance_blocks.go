@@ -51,7 +51,7 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	flattenSecurity(p.Security, c)
 	flattenScheduling(p.Scheduling, c)
 	c.Restore = flattenRestore(p.Restore)
-	c.Alerting = flattenAlerting(p.Monitoring)
+	c.Alerting = keepTemplateText(flattenAlerting(p.Monitoring), c.Alerting)
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).

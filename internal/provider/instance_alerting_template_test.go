@@ -56,7 +56,7 @@ func TestAccAlertingConfigTemplate(t *testing.T) {
 		pgAcc.rejectedAtPlanTime(t, []badInput{
 			{lines: []string{`alerting = { config_template = jsonencode({ route = { receiver = "ops" } }) }`},
 				want: wrapped(`Attribute "alerting.config_secret" must be specified when "alerting.config_template" is specified`)},
-			{lines: []string{`alerting = { config_secret = "alert-creds" }`},
+			{lines: []string{`alerting = { email = "ops@example.com", config_secret = "alert-creds" }`},
 				want: wrapped(`Attribute "alerting.config_template" must be specified when "alerting.config_secret" is specified`)},
 			{lines: []string{`alerting = { config_template = "[1, 2]", config_secret = "alert-creds" }`},
 				want: wrapped(`alerting.config_template must be a JSON object`)},

@@ -12,12 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// alertingTemplate is an alerting block with an inline AlertmanagerConfig for receiver.
-func alertingTemplate(receiver string) string {
+// alertingTemplate is an alerting block with an inline AlertmanagerConfig whose receiver posts
+// to url.
+func alertingTemplate(receiver, url string) string {
 	return `alerting = {
     config_template = jsonencode({
       route     = { receiver = "` + receiver + `", groupBy = ["alertname"] }
-      receivers = [{ name = "` + receiver + `", webhookConfigs = [{ url = "http://127.0.0.1:9/hook" }] }]
+      receivers = [{ name = "` + receiver + `", webhookConfigs = [{ url = "` + url + `" }] }]
     })
     config_secret = "alert-creds"
   }`
@@ -27,13 +28,16 @@ func TestAccAlertingConfigTemplate(t *testing.T) {
 	t.Run("inline AlertmanagerConfig: create, change in place, import", func(t *testing.T) {
 		k := pgAcc
 		ns, name := testNamespace(t), k.name()
-		ops := k.config(ns, name, "deletion_protection = false", alertingTemplate("ops"))
+		hook := newWebhookReceiver(t)
+		ops := k.config(ns, name, "deletion_protection = false", alertingTemplate("ops", hook.srv.URL))
 		steps := []resource.TestStep{
 			{
 				Config: ops,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(k.addr(), tfjsonpath.New("alerting").AtMapKey("config_secret"), knownvalue.StringExact("alert-creds")),
 					statecheck.ExpectKnownValue(k.addr(), tfjsonpath.New("alerting").AtMapKey("channel"), knownvalue.Null()),
+					// The local platform delivers to the template's webhook receiver, as to a referenced one.
+					hook.received("AppCatTestNotification", "firing", 1, ns, name),
 					claimConverged(t, k.api, ns, name,
 						specField("ops", "parameters", "monitoring", "alertmanagerConfigTemplate", "route", "receiver"),
 						specField("alert-creds", "parameters", "monitoring", "alertmanagerConfigSecretRef"),
@@ -41,14 +45,14 @@ func TestAccAlertingConfigTemplate(t *testing.T) {
 				},
 			},
 			{
-				Config:           k.config(ns, name, "deletion_protection = false", alertingTemplate("dba")),
+				Config:           k.config(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)),
 				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					claimConverged(t, k.api, ns, name, specField("dba", "parameters", "monitoring", "alertmanagerConfigTemplate", "route", "receiver")),
 				},
 			},
 		}
-		steps = append(steps, k.importSteps(ns, name, k.config(ns, name, "deletion_protection = false", alertingTemplate("dba")))...)
+		steps = append(steps, k.importSteps(ns, name, k.config(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)))...)
 		k.test(t, steps...)
 	})
 

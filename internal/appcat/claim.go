@@ -35,6 +35,11 @@ type Spec[P any] struct {
 	WriteConnectionSecretToRef *LocalRef    `json:"writeConnectionSecretToRef,omitempty"`
 	CompositionRef             *LocalRef    `json:"compositionRef,omitempty"`
 	ResourceRef                *ResourceRef `json:"resourceRef,omitempty"`
+
+	// CompositionUpdatePolicy (Automatic or Manual) and CompositionRevisionRef are Crossplane's
+	// claim fields that choose which revision of the composition reconciles the instance.
+	CompositionUpdatePolicy *string   `json:"compositionUpdatePolicy,omitempty"`
+	CompositionRevisionRef  *LocalRef `json:"compositionRevisionRef,omitempty"`
 }
 
 // LocalRef names an object by name only.

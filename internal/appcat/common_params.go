@@ -69,6 +69,12 @@ type SecretKeySelect struct {
 	Name *string `json:"name,omitempty"`
 }
 
+// AdditionalResources is spec.parameters.additionalResources: a ConfigMap in the claim's
+// namespace whose entries are objects the platform deploys into the instance namespace.
+type AdditionalResources struct {
+	ConfigMapRef *string `json:"configMapRef,omitempty"`
+}
+
 // Network is spec.parameters.network.
 type Network struct {
 	ServiceType *string  `json:"serviceType,omitempty"`

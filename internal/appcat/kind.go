@@ -48,6 +48,9 @@ type ConnectionKeys struct {
 	Host, Port, Username, Password, Database, URL string
 	CA, ClientCertificate, ClientKey              string
 	LoadBalancerIP, SentinelHosts                 string
+	// GatewayHost and GatewayPort are written only when the instance is reachable through a
+	// TCP gateway (network.serviceType TCPGateway); empty for kinds that never write them.
+	GatewayHost, GatewayPort string
 }
 
 // GVR is the claim's group/version/resource.

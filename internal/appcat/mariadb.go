@@ -33,6 +33,9 @@ type MariaDBParameters struct {
 	Maintenance  *Maintenance    `json:"maintenance,omitempty"`
 	Restore      *Restore        `json:"restore,omitempty"`
 	Monitoring   *Monitoring     `json:"monitoring,omitempty"`
+
+	// AdditionalResources names a ConfigMap of extra objects for the instance namespace.
+	AdditionalResources *AdditionalResources `json:"additionalResources,omitempty"`
 }
 
 // MariaDBService is spec.parameters.service of a VSHNMariaDB.

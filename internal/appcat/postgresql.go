@@ -14,6 +14,7 @@ var PostgreSQL = Kind{
 		Host: "POSTGRESQL_HOST", Port: "POSTGRESQL_PORT", Username: "POSTGRESQL_USER",
 		Password: "POSTGRESQL_PASSWORD", Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL",
 		CA: "ca.crt", ClientCertificate: "tls.crt", ClientKey: "tls.key", LoadBalancerIP: "LOADBALANCER_IP",
+		GatewayHost: "POSTGRESQL_GATEWAY_HOST", GatewayPort: "POSTGRESQL_GATEWAY_PORT",
 	},
 	// Upstream: apis/vshn/v1/dbaas_vshn_postgresql.go: the major version, or the pinned image tag on CloudNativePG.
 	VersionStatusFollowsUpgrade: true,
@@ -46,6 +47,9 @@ type PostgreSQLParameters struct {
 	Maintenance    *Maintenance           `json:"maintenance,omitempty"`
 	Restore        *Restore               `json:"restore,omitempty"`
 	Monitoring     *Monitoring            `json:"monitoring,omitempty"`
+
+	// AdditionalResources names a ConfigMap of extra objects for the instance namespace.
+	AdditionalResources *AdditionalResources `json:"additionalResources,omitempty"`
 }
 
 // PostgreSQLService is spec.parameters.service of a VSHNPostgreSQL.
@@ -89,4 +93,10 @@ type PostgreSQLBackup struct {
 	Enabled   *bool   `json:"enabled,omitempty"`
 	Schedule  *string `json:"schedule,omitempty"`
 	Retention any     `json:"retention,omitempty"` // integer or string
+
+	// DeletionProtection and DeletionRetention (days) are kept by the API; see
+	// docs/guides/platform-api.md for what the platform does with them.
+	DeletionProtection *bool            `json:"deletionProtection,omitempty"`
+	DeletionRetention  *int64           `json:"deletionRetention,omitempty"`
+	UnmanagedBucket    *UnmanagedBucket `json:"unmanagedBucket,omitempty"`
 }

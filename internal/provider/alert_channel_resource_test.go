@@ -385,6 +385,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 				Config: cfg(attach("ops@example.com, dba@example.com")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					k.stateIs("alerting", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"config_template": knownvalue.Null(), "config_secret": knownvalue.Null(),
 						"channel": knownvalue.StringExact(channel),
 						"email":   knownvalue.StringExact("ops@example.com, dba@example.com"),
 					})),
@@ -411,6 +412,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					k.stateIs("alerting", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"config_template": knownvalue.Null(), "config_secret": knownvalue.Null(),
 						"channel": knownvalue.StringExact(channel), "email": knownvalue.StringExact("ops@example.com"),
 					})),
 					claimConverged(t, k.api, ns, name, specField("ops@example.com", monitoring("email")...)),
@@ -438,6 +440,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					k.stateIs("alerting", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"config_template": knownvalue.Null(), "config_secret": knownvalue.Null(),
 						"channel": knownvalue.Null(), "email": knownvalue.StringExact("ops@example.com"),
 					})),
 					claimConverged(t, k.api, ns, name, specField("ops@example.com", monitoring("email")...), specAbsent(monitoring("alertmanagerConfigRef")...)),

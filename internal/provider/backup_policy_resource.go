@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -25,6 +26,7 @@ import (
 const (
 	defaultPostgreSQLRetention = 6 // days
 	defaultKeepDaily           = 6 // Redis and MariaDB
+	defaultDeletionRetention   = 7 // days, PostgreSQL
 )
 
 type backupPolicyModel struct {
@@ -39,6 +41,10 @@ type backupPolicyModel struct {
 	KeepMonthly       types.Int64  `tfsdk:"keep_monthly"`
 	KeepYearly        types.Int64  `tfsdk:"keep_yearly"`
 	EffectiveSchedule types.String `tfsdk:"effective_schedule"`
+
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"` // PostgreSQL only
+	DeletionRetention  types.Int64  `tfsdk:"deletion_retention"`  // PostgreSQL only
+	UnmanagedBucket    types.Object `tfsdk:"unmanaged_bucket"`    // backup_policy_bucket.go
 }
 
 // NewBackupPolicyResource is appcat_backup_policy.
@@ -109,6 +115,20 @@ func (backupPolicy) attributes() map[string]schema.Attribute {
 		"keep_weekly":  keepAttribute("How many weekly backups to keep.", false),
 		"keep_monthly": keepAttribute("How many monthly backups to keep.", false),
 		"keep_yearly":  keepAttribute("How many yearly backups to keep.", false),
+		"deletion_protection": schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "PostgreSQL only: `backup.deletionProtection`, defaults to `true` as on the platform. The platform stores it, but " +
+				"AppCat's PostgreSQL compositions do not act on it today; what protects the instance from deletion is the instance's own " +
+				"`deletion_protection`. Backups are deleted together with the instance.",
+		},
+		"deletion_retention": schema.Int64Attribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: fmt.Sprintf("PostgreSQL only: `backup.deletionRetention`, days to keep the instance after deletion; defaults to `%d` "+
+				"as on the platform. The platform stores it, but AppCat's PostgreSQL compositions do not act on it today.", defaultDeletionRetention),
+		},
+		"unmanaged_bucket": unmanagedBucketAttribute(),
 		"effective_schedule": schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "The schedule the platform uses (`status.schedules.backup`): `schedule`, or the platform's random daily time when `schedule` is not set.",
@@ -127,14 +147,15 @@ func (m *backupPolicyModel) keepAttrs() map[string]*types.Int64 {
 
 func (backupPolicy) managedFields(kind kindDescriptor) []string {
 	if kind.api.Kind == appcat.PostgreSQL.Kind {
-		return []string{"enabled", "schedule", "retention"}
+		return append([]string{"enabled", "schedule", "retention", "deletionProtection", "deletionRetention"}, unmanagedBucketFields...)
 	}
-	return []string{"enabled", "schedule", "retention.keepLast", "retention.keepHourly", "retention.keepDaily",
-		"retention.keepWeekly", "retention.keepMonthly", "retention.keepYearly"}
+	return append([]string{"enabled", "schedule", "retention.keepLast", "retention.keepHourly", "retention.keepDaily",
+		"retention.keepWeekly", "retention.keepMonthly", "retention.keepYearly"}, unmanagedBucketFields...)
 }
 
-func (backupPolicy) modifyPlan(_ context.Context, in attachedPlan[backupPolicyModel], diags *diag.Diagnostics) {
+func (backupPolicy) modifyPlan(ctx context.Context, in attachedPlan[backupPolicyModel], diags *diag.Diagnostics) {
 	plan, config := in.plan, in.config
+	warnSplitBucketSecret(ctx, config.UnmanagedBucket, in.kind, diags)
 	if in.kind.api.Kind == appcat.PostgreSQL.Kind {
 		for name, v := range config.keepAttrs() {
 			if !v.IsNull() {
@@ -148,8 +169,21 @@ func (backupPolicy) modifyPlan(_ context.Context, in attachedPlan[backupPolicyMo
 		if config.Retention.IsNull() {
 			plan.Retention = types.Int64Value(defaultPostgreSQLRetention)
 		}
+		if config.DeletionProtection.IsNull() {
+			plan.DeletionProtection = types.BoolValue(true)
+		}
+		if config.DeletionRetention.IsNull() {
+			plan.DeletionRetention = types.Int64Value(defaultDeletionRetention)
+		}
 		return
 	}
+	for name, v := range map[string]attr.Value{"deletion_protection": config.DeletionProtection, "deletion_retention": config.DeletionRetention} {
+		if !v.IsNull() {
+			diags.AddAttributeError(path.Root(name), name+" is not available for "+in.kind.displayName,
+				fmt.Sprintf("%s is a field of PostgreSQL's backup block only; %s backups have no such setting.", name, in.kind.displayName))
+		}
+	}
+	plan.DeletionProtection, plan.DeletionRetention = types.BoolNull(), types.Int64Null()
 	if !config.Retention.IsNull() {
 		diags.AddAttributeError(path.Root("retention"), "retention is not available for "+in.kind.displayName,
 			fmt.Sprintf("retention (days) is PostgreSQL's retention rule. %s backups are kept by keep_last, keep_hourly, keep_daily (default %d), keep_weekly, keep_monthly and keep_yearly.",
@@ -161,15 +195,18 @@ func (backupPolicy) modifyPlan(_ context.Context, in attachedPlan[backupPolicyMo
 	}
 }
 
-func (backupPolicy) expand(_ context.Context, m *backupPolicyModel, kind kindDescriptor) (any, diag.Diagnostics) {
+func (backupPolicy) expand(ctx context.Context, m *backupPolicyModel, kind kindDescriptor) (any, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	if kind.api.Kind == appcat.PostgreSQL.Kind {
-		b := appcat.PostgreSQLBackup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule)}
+		b := appcat.PostgreSQLBackup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule),
+			DeletionProtection: boolPtr(m.DeletionProtection), DeletionRetention: int64Ptr(m.DeletionRetention),
+			UnmanagedBucket: expandUnmanagedBucket(ctx, m.UnmanagedBucket, &diags)}
 		if r := int64Ptr(m.Retention); r != nil {
 			b.Retention = *r
 		}
-		return b, nil
+		return b, diags
 	}
-	b := appcat.Backup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule)}
+	b := appcat.Backup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule), UnmanagedBucket: expandUnmanagedBucket(ctx, m.UnmanagedBucket, &diags)}
 	r := appcat.BackupRetention{
 		KeepLast: int64Ptr(m.KeepLast), KeepHourly: int64Ptr(m.KeepHourly), KeepDaily: int64Ptr(m.KeepDaily),
 		KeepWeekly: int64Ptr(m.KeepWeekly), KeepMonthly: int64Ptr(m.KeepMonthly), KeepYearly: int64Ptr(m.KeepYearly),
@@ -177,7 +214,7 @@ func (backupPolicy) expand(_ context.Context, m *backupPolicyModel, kind kindDes
 	if r != (appcat.BackupRetention{}) {
 		b.Retention = &r
 	}
-	return b, nil
+	return b, diags
 }
 
 func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kindDescriptor, m *backupPolicyModel) diag.Diagnostics {
@@ -190,6 +227,7 @@ func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kind
 		*v = types.Int64Null()
 	}
 	m.Retention = types.Int64Null()
+	m.DeletionProtection, m.DeletionRetention = types.BoolNull(), types.Int64Null()
 	if kind.api.Kind == appcat.PostgreSQL.Kind {
 		b, err := appcat.Block[appcat.PostgreSQLBackup](claim, "backup")
 		if err != nil {
@@ -205,6 +243,9 @@ func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kind
 		if n, ok := intOrString(b.Retention); ok {
 			m.Retention = types.Int64Value(n)
 		}
+		m.DeletionProtection = boolOr(b.DeletionProtection, true)
+		m.DeletionRetention = int64Or(b.DeletionRetention, defaultDeletionRetention)
+		m.UnmanagedBucket = flattenUnmanagedBucket(b.UnmanagedBucket)
 		return diags
 	}
 	b, err := appcat.Block[appcat.Backup](claim, "backup")
@@ -217,6 +258,7 @@ func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kind
 	}
 	m.Enabled = boolOr(b.Enabled, true)
 	m.Schedule = stringPtrOrNull(b.Schedule)
+	m.UnmanagedBucket = flattenUnmanagedBucket(b.UnmanagedBucket)
 	r := b.Retention
 	if r == nil {
 		r = &appcat.BackupRetention{}

@@ -75,6 +75,8 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"client_key":         computed("PEM client key, where the service uses one (the instance's only).", true),
 			"load_balancer_ip":   computed("IP address of the load balancer, with `service_type = \"LoadBalancer\"` (the instance's only).", false),
 			"sentinel_hosts":     computed("Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.", false),
+			"gateway_host":       computed(gatewayHostDoc, false),
+			"gateway_port":       schema.Int64Attribute{Computed: true, MarkdownDescription: gatewayPortDoc},
 		},
 	}
 }

@@ -107,5 +107,6 @@ func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) conn
 		Database: value(keys.Database), URL: value(keys.URL), CACertificate: value(keys.CA),
 		ClientCertificate: value(keys.ClientCertificate), ClientKey: value(keys.ClientKey),
 		LoadBalancerIP: value(keys.LoadBalancerIP), SentinelHosts: value(keys.SentinelHosts),
+		GatewayHost: value(keys.GatewayHost), GatewayPort: secretPort(secret, keys.GatewayPort),
 	}
 }

@@ -22,11 +22,17 @@ import (
 type alertingModel struct {
 	Channel types.String `tfsdk:"channel"`
 	Email   types.String `tfsdk:"email"`
+
+	// instance_alerting_template.go
+	ConfigTemplate types.String `tfsdk:"config_template"`
+	ConfigSecret   types.String `tfsdk:"config_secret"`
 }
 
 var alertingAttrTypes = map[string]attr.Type{
-	"channel": types.StringType,
-	"email":   types.StringType,
+	"channel":         types.StringType,
+	"email":           types.StringType,
+	"config_template": types.StringType,
+	"config_secret":   types.StringType,
 }
 
 func alertingAttribute() schema.SingleNestedAttribute {
@@ -50,6 +56,8 @@ func alertingAttribute() schema.SingleNestedAttribute {
 				MarkdownDescription: "Email addresses that get the alerts too, comma-separated, e.g. `\"ops@example.com, dba@example.com\"`.",
 				Validators:          []validator.String{emailListValidator{list: true}},
 			},
+			"config_template": configTemplateAttribute(),
+			"config_secret":   configSecretAttribute(),
 		},
 	}
 }
@@ -65,22 +73,26 @@ func expandAlerting(ctx context.Context, o types.Object, diags *diag.Diagnostics
 		secret := appcat.AlertChannelSecretName(*ch)
 		mon.AlertmanagerConfigRef, mon.AlertmanagerConfigSecretRef = ch, &secret
 	}
+	expandConfigTemplate(m, mon, diags)
 	return mon
 }
 
 // flattenAlerting is null when the claim has no alerting, so an instance without the block has
 // no diff.
 func flattenAlerting(mon *appcat.Monitoring) types.Object {
-	if mon == nil || (mon.AlertmanagerConfigRef == nil && mon.Email == nil) {
+	if mon == nil || (mon.AlertmanagerConfigRef == nil && mon.Email == nil && mon.AlertmanagerConfigTemplate == nil) {
 		return types.ObjectNull(alertingAttrTypes)
 	}
 	email := types.StringNull()
 	if mon.Email != nil && strings.TrimSpace(*mon.Email) != "" {
 		email = types.StringValue(*mon.Email)
 	}
+	template, secret := flattenConfigTemplate(mon)
 	return types.ObjectValueMust(alertingAttrTypes, map[string]attr.Value{
-		"channel": stringPtrOrNull(mon.AlertmanagerConfigRef),
-		"email":   email,
+		"channel":         stringPtrOrNull(mon.AlertmanagerConfigRef),
+		"email":           email,
+		"config_template": template,
+		"config_secret":   secret,
 	})
 }
 
@@ -88,7 +100,7 @@ func flattenAlerting(mon *appcat.Monitoring) types.Object {
 type alertingNotEmpty struct{}
 
 func (alertingNotEmpty) Description(context.Context) string {
-	return "set `channel`, `email` or both"
+	return "set `channel`, `email`, `config_template` or a combination"
 }
 
 func (v alertingNotEmpty) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -98,7 +110,7 @@ func (v alertingNotEmpty) ValidateObject(ctx context.Context, req validator.Obje
 		return
 	}
 	attrs := req.ConfigValue.Attributes()
-	if attrs["channel"].IsNull() && attrs["email"].IsNull() {
+	if attrs["channel"].IsNull() && attrs["email"].IsNull() && attrs["config_template"].IsNull() {
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty alerting block",
 			fmt.Sprintf("%s: %s, or remove the block to send no alerts.", req.Path, v.Description(ctx)))
 	}

@@ -51,7 +51,7 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	flattenSecurity(p.Security, c)
 	flattenScheduling(p.Scheduling, c)
 	c.Restore = flattenRestore(p.Restore)
-	c.Alerting = flattenAlerting(p.Monitoring)
+	c.Alerting = keepTemplateText(flattenAlerting(p.Monitoring), c.Alerting)
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).
@@ -109,9 +109,9 @@ func networkAttributes() map[string]schema.Attribute {
 		"service_type": schema.StringAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "`ClusterIP` (default: reachable inside the cluster) or `LoadBalancer` (reachable from outside; `connection_details.load_balancer_ip`).",
+			MarkdownDescription: serviceTypeDoc,
 			Default:             stringdefault.StaticString("ClusterIP"),
-			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer")},
+			Validators:          []validator.String{stringvalidator.OneOf("ClusterIP", "LoadBalancer", serviceTypeTCPGateway)},
 		},
 		"ip_filter": schema.ListAttribute{
 			Optional:            true,

@@ -36,6 +36,7 @@ func (r *instanceResource[M, P]) buildClaim(ctx context.Context, m *M) (*appcat.
 	if name := common.ConnectionSecretName.ValueString(); name != "" {
 		claim.Spec.WriteConnectionSecretToRef = &appcat.LocalRef{Name: name}
 	}
+	setCompositionFields(common, &claim.Spec.CompositionUpdatePolicy, &claim.Spec.CompositionRevisionRef)
 	return claim, diags
 }
 
@@ -53,6 +54,7 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 	if ref := claim.Spec.WriteConnectionSecretToRef; ref != nil && ref.Name != "" {
 		common.ConnectionSecretName = types.StringValue(ref.Name)
 	}
+	flattenCompositionFields(common, claim.Spec.CompositionUpdatePolicy, claim.Spec.CompositionRevisionRef)
 	common.InstanceNamespace = stringOrNull(claim.Status.InstanceNamespace)
 	common.Logs = logsObject(claim.Status.InstanceNamespace, &diags)
 	api := r.kind.descriptor().api
@@ -110,6 +112,8 @@ func connectionObject(keys appcat.ConnectionKeys, secret map[string][]byte, diag
 		ClientKey:         value(keys.ClientKey),
 		LoadBalancerIP:    value(keys.LoadBalancerIP),
 		SentinelHosts:     value(keys.SentinelHosts),
+		GatewayHost:       value(keys.GatewayHost),
+		GatewayPort:       secretPort(secret, keys.GatewayPort),
 	})
 	diags.Append(ds...)
 	return obj

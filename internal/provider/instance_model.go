@@ -34,6 +34,11 @@ type instanceModel struct {
 	Restore                  types.Object   `tfsdk:"restore"`
 	Alerting                 types.Object   `tfsdk:"alerting"`
 	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+
+	// instance_composition.go
+	CompositionUpdatePolicy      types.String `tfsdk:"composition_update_policy"`
+	CompositionRevision          types.String `tfsdk:"composition_revision"`
+	AdditionalResourcesConfigMap types.String `tfsdk:"additional_resources_config_map"`
 }
 
 // connectionModel is the sensitive `connection` object: how to reach the instance.
@@ -49,6 +54,10 @@ type connectionModel struct {
 	ClientKey         types.String `tfsdk:"client_key"`
 	LoadBalancerIP    types.String `tfsdk:"load_balancer_ip"`
 	SentinelHosts     types.String `tfsdk:"sentinel_hosts"`
+
+	// Written with network.serviceType TCPGateway (connection_gateway.go).
+	GatewayHost types.String `tfsdk:"gateway_host"`
+	GatewayPort types.Int64  `tfsdk:"gateway_port"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -63,4 +72,6 @@ var connectionAttrTypes = map[string]attr.Type{
 	"client_key":         types.StringType,
 	"load_balancer_ip":   types.StringType,
 	"sentinel_hosts":     types.StringType,
+	"gateway_host":       types.StringType,
+	"gateway_port":       types.Int64Type,
 }

@@ -48,6 +48,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		checkVersionOnlyGoesUp(d, r.kind.common(&state).Version, common.Version, &resp.Diagnostics)
 	}
 	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
+	checkCompositionRevision(ctx, common, &resp.Diagnostics)
 	if prior != nil && !hasErrorAt(resp.Diagnostics, path.Root("version")) {
 		// After the kind's rules: a version change the backend cannot do at all is reported as
 		// such, not as a missing allow_major_version_upgrade.

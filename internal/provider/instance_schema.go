@@ -33,7 +33,7 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // commonAttributes are the attributes every instance resource has, shaped by the kind's descriptor.
 func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
-	return map[string]schema.Attribute{
+	return mergeAttributes(compositionAttributes(), map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "`namespace/name` of the instance; also the import ID.",
@@ -151,7 +151,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			Attributes:          connectionAttributes(),
 			PlanModifiers:       []planmodifier.Object{connectionPlan(d.connectionAffectedBy)},
 		},
-	}
+	})
 }
 
 func connectionAttributes() map[string]schema.Attribute {
@@ -167,6 +167,8 @@ func connectionAttributes() map[string]schema.Attribute {
 		"client_key":         "PEM client key, where the service uses one.",
 		"load_balancer_ip":   "IP address of the load balancer, with `service_type = \"LoadBalancer\"`.",
 		"sentinel_hosts":     "Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.",
+		"gateway_host":       gatewayHostDoc,
+		"gateway_port":       gatewayPortDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {

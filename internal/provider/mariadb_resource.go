@@ -99,6 +99,7 @@ func (mariadbKind) expand(ctx context.Context, m *mariadbModel) (appcat.MariaDBP
 		Restore:      expandRestore(ctx, m.Restore, &diags),
 		Monitoring:   cp.Monitoring,
 	}
+	p.AdditionalResources = expandAdditionalResources(&m.instanceModel)
 	var res appcat.Resources
 	if !m.ProxySQLCPURequest.IsNull() || !m.ProxySQLMemoryRequest.IsNull() {
 		res.Requests = &appcat.ResourceList{CPU: stringPtr(m.ProxySQLCPURequest), Memory: stringPtr(m.ProxySQLMemoryRequest)}
@@ -120,6 +121,7 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
 		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
+	m.AdditionalResourcesConfigMap = flattenAdditionalResources(p.AdditionalResources)
 	m.sizeModel.flatten(p.Size, mariadbDefaultPlan)
 	m.networkModel.flatten(p.Network)
 	m.tlsModel.flatten(p.TLS)
@@ -141,6 +143,7 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 
 func (mariadbKind) validatePlan(ctx context.Context, plan, state *mariadbModel, diags *diag.Diagnostics) {
 	checkGuaranteedNeedsHA(&plan.instanceModel, 3, diags)
+	warnGatewayUnrouted(plan.ServiceType, "MariaDB", diags)
 	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{what: "MariaDB"}, diags)
 	if state == nil {
 		return

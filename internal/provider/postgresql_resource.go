@@ -185,6 +185,7 @@ func (k postgresqlKind) expand(ctx context.Context, m *postgresqlModel) (appcat.
 		Restore:    expandRestore(ctx, c.Restore, &diags),
 		Monitoring: cp.Monitoring,
 	}
+	p.AdditionalResources = expandAdditionalResources(c)
 	if mode := stringPtr(m.ReplicationMode); mode != nil {
 		p.Replication = &appcat.PostgreSQLReplication{Mode: mode}
 	}
@@ -214,6 +215,7 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 	}
 	flattenCommon(k.descriptor(), c, commonParams{Version: svc.MajorVersion, ServiceLevel: svc.ServiceLevel,
 		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
+	c.AdditionalResourcesConfigMap = flattenAdditionalResources(p.AdditionalResources)
 	m.sizeModel.flatten(p.Size, postgresqlDefaultPlan)
 	m.networkModel.flatten(p.Network)
 
@@ -265,6 +267,9 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 
 func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresqlModel, diags *diag.Diagnostics) {
 	checkGuaranteedNeedsHA(&plan.instanceModel, 2, diags)
+	if plan.Backend.ValueString() == backendStackGres {
+		warnGatewayUnrouted(plan.ServiceType, "the StackGres backend", diags)
+	}
 	validateRestore(ctx, plan.Restore, plan.Name, postgresqlRestoreRules(plan.Backend.ValueString()), diags)
 	if !plan.RepackEnabled.IsUnknown() && !plan.VacuumEnabled.IsUnknown() && !plan.RepackEnabled.ValueBool() && !plan.VacuumEnabled.ValueBool() {
 		diags.AddAttributeError(path.Root("repack_enabled"), "Repack and vacuum cannot both be off",

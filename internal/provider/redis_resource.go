@@ -85,7 +85,7 @@ func (redisKind) attributes() map[string]schema.Attribute {
 func (redisKind) expand(ctx context.Context, m *redisModel) (appcat.RedisParameters, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	cp := expandCommon(ctx, &m.instanceModel, &diags)
-	return appcat.RedisParameters{
+	p := appcat.RedisParameters{
 		Service: &appcat.RedisService{Version: cp.Version, ServiceLevel: cp.ServiceLevel, RedisSettings: stringPtr(m.RedisSettings)},
 		Size: &appcat.RedisSize{
 			Plan:           stringPtr(m.Plan),
@@ -101,7 +101,9 @@ func (redisKind) expand(ctx context.Context, m *redisModel) (appcat.RedisParamet
 		Scheduling: cp.Scheduling,
 		Restore:    expandRestore(ctx, m.Restore, &diags),
 		Monitoring: cp.Monitoring,
-	}, "", diags
+	}
+	p.AdditionalResources = expandAdditionalResources(&m.instanceModel)
+	return p, "", diags
 }
 
 func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redisModel) diag.Diagnostics {
@@ -117,6 +119,7 @@ func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redis
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
 		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
 	m.tlsModel.flatten(p.TLS)
+	m.AdditionalResourcesConfigMap = flattenAdditionalResources(p.AdditionalResources)
 	m.Plan = stringOr(size.Plan, redisDefaultPlan)
 	m.CPURequests, m.CPULimits = stringPtrOrNull(size.CPURequests), stringPtrOrNull(size.CPULimits)
 	m.MemoryRequests, m.MemoryLimits = stringPtrOrNull(size.MemoryRequests), stringPtrOrNull(size.MemoryLimits)

@@ -33,3 +33,22 @@ resource "appcat_backup_policy" "cache" {
 output "orders_db_backup_schedule" {
   value = appcat_backup_policy.db.effective_schedule
 }
+
+resource "appcat_mariadb" "archive" {
+  name      = "archive-db"
+  namespace = "my-app"
+}
+
+# Back up into your own S3 bucket; both keys in one Secret of the instance's namespace.
+resource "appcat_backup_policy" "archive" {
+  kind        = "mariadb"
+  instance_id = appcat_mariadb.archive.id
+
+  unmanaged_bucket = {
+    endpoint   = "https://sos-ch-gva-2.exo.io"
+    bucket     = "archive-db-backups"
+    region     = "ch-gva-2"
+    access_key = { secret_name = "s3-credentials", key = "AWS_ACCESS_KEY_ID" }
+    secret_key = { secret_name = "s3-credentials", key = "AWS_SECRET_ACCESS_KEY" }
+  }
+}

@@ -29,3 +29,19 @@ resource "appcat_postgresql" "db" {
     update = "30m"
   }
 }
+
+# Reachable from outside the cluster through the platform's TCP gateway (CloudNativePG, where
+# the cluster's operator enabled it): connection_details.gateway_host and gateway_port.
+resource "appcat_postgresql" "reporting" {
+  name         = "reporting-db"
+  namespace    = "my-app"
+  service_type = "TCPGateway"
+
+  # Stay on the current composition revision until you move it yourself.
+  composition_update_policy = "Manual"
+}
+
+output "reporting_db_gateway" {
+  value     = "${appcat_postgresql.reporting.connection_details.gateway_host}:${appcat_postgresql.reporting.connection_details.gateway_port}"
+  sensitive = true
+}

@@ -71,6 +71,10 @@ type alertingStatus struct {
 // what is due. It returns when to look again (0: nothing pending).
 func (r *reconciler) deliverAlerts(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, ready bool) (time.Duration, error) {
 	ref, _, _ := unstructured.NestedString(obj.Object, "spec", "parameters", "monitoring", "alertmanagerConfigRef")
+	template := alertmanagerConfigTemplate(obj) // alerting_template.go; takes precedence over ref
+	if template != nil {
+		ref = templateChannel
+	}
 	if ref == "" {
 		delete(status, alertingStatusField)
 		return 0, nil
@@ -90,7 +94,12 @@ func (r *reconciler) deliverAlerts(ctx context.Context, obj *unstructured.Unstru
 
 	cfg := &unstructured.Unstructured{}
 	cfg.SetGroupVersionKind(alertmanagerConfigGVK)
-	err := r.client.Get(ctx, client.ObjectKey{Namespace: obj.GetNamespace(), Name: ref}, cfg)
+	var err error
+	if template != nil {
+		cfg.Object["spec"] = template
+	} else {
+		err = r.client.Get(ctx, client.ObjectKey{Namespace: obj.GetNamespace(), Name: ref}, cfg)
+	}
 	if apierrors.IsNotFound(err) {
 		// The watch on AlertmanagerConfigs wakes the claim when it appears.
 		st.Message = fmt.Sprintf("AlertmanagerConfig %q not found in namespace %q: nothing delivered", ref, obj.GetNamespace())

@@ -68,7 +68,7 @@ var kinds = []*kind{
 		DefaultVersion:     "15",
 		reportVersion:      reportPostgreSQLVersion,
 		restoreStyle:       postgresqlRestoreStyle,
-		connection:         postgresqlConnection,
+		connection:         withCNPGGateway(postgresqlConnection), // gateway.go
 	},
 	{
 		Kind:               "VSHNRedis",

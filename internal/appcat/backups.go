@@ -71,7 +71,6 @@ type PostgresBackupStatus struct {
 	DatabaseInstance  string         `json:"databaseInstance,omitempty"`
 	Process           *BackupProcess `json:"process,omitempty"`
 	BackupInformation map[string]any `json:"backupInformation,omitempty"`
-	DataChecksum      string         `json:"dataChecksum,omitempty"` // extension
 }
 
 // BackupProcess is status.process of a VSHNPostgresBackup.
@@ -97,10 +96,9 @@ type SnapshotBackup struct {
 // SnapshotBackupStatus is the status of a snapshot backup.
 type SnapshotBackupStatus struct {
 	// ID is the snapshot's id; Date when it was taken; Instance the claim's name.
-	ID           string `json:"id,omitempty"`
-	Date         string `json:"date,omitempty"`
-	Instance     string `json:"instance,omitempty"`
-	DataChecksum string `json:"dataChecksum,omitempty"` // extension
+	ID       string `json:"id,omitempty"`
+	Date     string `json:"date,omitempty"`
+	Instance string `json:"instance,omitempty"`
 }
 
 // BackupInfo is one backup of an instance, whatever its kind, as the provider shows it.
@@ -111,8 +109,6 @@ type BackupInfo struct {
 	// Status is the backup's state: the process status of a PostgreSQL backup ("Completed",
 	// "Running", "Failed"); a snapshot that exists is "Completed".
 	Status string
-	// DataChecksum is the platform's checksum of the data the backup holds ("" where absent).
-	DataChecksum string
 }
 
 // ListBackups lists the backups of one instance, newest first: the backups of the namespace
@@ -162,7 +158,7 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 		if err := json.Unmarshal(raw, &pb); err != nil {
 			return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 		}
-		b := BackupInfo{Name: pb.Metadata.Name, Time: created, DataChecksum: pb.Status.DataChecksum}
+		b := BackupInfo{Name: pb.Metadata.Name, Time: created}
 		if p := pb.Status.Process; p != nil {
 			b.Status = p.Status
 			if t := p.Timing; t != nil {
@@ -180,7 +176,7 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 	if err := json.Unmarshal(raw, &sb); err != nil {
 		return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 	}
-	b := BackupInfo{Name: sb.Metadata.Name, Time: created, Status: "Completed", DataChecksum: sb.Status.DataChecksum}
+	b := BackupInfo{Name: sb.Metadata.Name, Time: created, Status: "Completed"}
 	if ts := parseTime(sb.Status.Date); !ts.IsZero() {
 		b.Time = ts
 	}

@@ -66,9 +66,6 @@ type Status struct {
 	CurrentReleaseTag string     `json:"currentReleaseTag,omitempty"`
 	MariaDBVersion    string     `json:"mariadbVersion,omitempty"`
 	Schedules         *Schedules `json:"schedules,omitempty"`
-	// LastMaintenance and Data are this project's extensions (status_ext.go).
-	LastMaintenance *MaintenanceRun `json:"lastMaintenance,omitempty"`
-	Data            *DataMarker     `json:"data,omitempty"`
 }
 
 // Status fields that report a version (Kind.VersionStatus).

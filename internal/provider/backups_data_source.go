@@ -23,10 +23,9 @@ type backupsModel struct {
 }
 
 var backupAttrTypes = map[string]attr.Type{
-	"name":          types.StringType,
-	"time":          types.StringType,
-	"status":        types.StringType,
-	"data_checksum": types.StringType,
+	"name":   types.StringType,
+	"time":   types.StringType,
+	"status": types.StringType,
 }
 
 // NewBackupsDataSource is the appcat_backups data source.
@@ -53,8 +52,6 @@ func (d *backupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the backup was taken (RFC 3339, UTC)."},
 			"status": schema.StringAttribute{Computed: true, MarkdownDescription: "State of the backup as the platform reports it, e.g. `Completed`, `Running` or `Failed` " +
 				"(PostgreSQL); a Redis or MariaDB snapshot that is listed is `Completed`."},
-			"data_checksum": schema.StringAttribute{Computed: true, MarkdownDescription: "Checksum of the data the backup holds, where the platform reports one " +
-				"(the local platform's `status.dataChecksum` extension); compare it with a restored instance's to verify a restore."},
 		}},
 	}
 	resp.Schema = schema.Schema{
@@ -95,10 +92,9 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			t = types.StringValue(b.Time.UTC().Format(time.RFC3339))
 		}
 		obj, ds := types.ObjectValue(backupAttrTypes, map[string]attr.Value{
-			"name":          types.StringValue(b.Name),
-			"time":          t,
-			"status":        stringOrNull(b.Status),
-			"data_checksum": stringOrNull(b.DataChecksum),
+			"name":   types.StringValue(b.Name),
+			"time":   t,
+			"status": stringOrNull(b.Status),
 		})
 		resp.Diagnostics.Append(ds...)
 		items = append(items, obj)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -33,15 +32,6 @@ type maintenanceWindowModel struct {
 	DisableAppcatRelease types.Bool   `tfsdk:"disable_appcat_release"`
 	EffectiveDayOfWeek   types.String `tfsdk:"effective_day_of_week"`
 	EffectiveTimeOfDay   types.String `tfsdk:"effective_time_of_day"`
-	LastMaintenance      types.Object `tfsdk:"last_maintenance"`
-}
-
-var lastMaintenanceAttrTypes = map[string]attr.Type{
-	"started_at":   types.StringType,
-	"completed_at": types.StringType,
-	"success":      types.BoolType,
-	"message":      types.StringType,
-	"backup_name":  types.StringType,
 }
 
 var daysOfWeek = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -119,18 +109,6 @@ func (maintenanceWindow) attributes() map[string]schema.Attribute {
 			Computed:            true,
 			MarkdownDescription: "Time (UTC) the platform starts maintenance at (`status.schedules.maintenance.timeOfDay`): `time_of_day`, or the platform's choice.",
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("time_of_day"))},
-		},
-		"last_maintenance": schema.SingleNestedAttribute{
-			Computed: true,
-			MarkdownDescription: "The last maintenance run, as the platform records it (`status.lastMaintenance`); null before the first one. " +
-				"It changes when the platform runs maintenance: `terraform refresh` (or any plan) reads the latest run.",
-			Attributes: map[string]schema.Attribute{
-				"started_at":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the run started (RFC 3339)."},
-				"completed_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the run ended (RFC 3339)."},
-				"success":      schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the run succeeded."},
-				"message":      schema.StringAttribute{Computed: true, MarkdownDescription: "What the run did, or why it failed."},
-				"backup_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The backup the run took before changing anything."},
-			},
 		},
 	}
 }
@@ -228,18 +206,6 @@ func (maintenanceWindow) flatten(_ context.Context, claim *appcat.RawClaim, _ ki
 	if s := claim.Status.Schedules; s != nil && s.Maintenance != nil {
 		m.EffectiveDayOfWeek = stringPtrOrNull(s.Maintenance.DayOfWeek)
 		m.EffectiveTimeOfDay = stringPtrOrNull(s.Maintenance.TimeOfDay)
-	}
-	m.LastMaintenance = types.ObjectNull(lastMaintenanceAttrTypes)
-	if run := claim.Status.LastMaintenance; run != nil {
-		obj, ds := types.ObjectValue(lastMaintenanceAttrTypes, map[string]attr.Value{
-			"started_at":   stringOrNull(run.StartedAt),
-			"completed_at": stringOrNull(run.CompletedAt),
-			"success":      boolPtrOrNull(run.Success),
-			"message":      stringOrNull(run.Message),
-			"backup_name":  stringOrNull(run.BackupName),
-		})
-		diags.Append(ds...)
-		m.LastMaintenance = obj
 	}
 	return diags
 }

@@ -119,7 +119,7 @@ func TestAccMaintenanceWindow(t *testing.T) {
 		)
 	})
 
-	t.Run("a maintenance run shows in state after a refresh", func(t *testing.T) {
+	t.Run("a maintenance run in the window changes nothing Terraform manages", func(t *testing.T) {
 		k := pgAcc
 		ns, name := testNamespace(t), k.name()
 		// A platform week takes about six seconds.
@@ -141,18 +141,14 @@ func TestAccMaintenanceWindow(t *testing.T) {
 						return completed != ""
 					})
 				},
-				// The plan's refresh reads the run; nothing else changes.
+				// The platform ran maintenance in the window set here (seen through the local
+				// platform's test aid status.lastMaintenance, which AppCat does not have); the
+				// next plan is empty.
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(windowAddr, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					windowIs("last_maintenance", knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"success":      knownvalue.Bool(true),
-						"completed_at": knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)),
-						"started_at":   knownvalue.NotNull(),
-						"backup_name":  knownvalue.NotNull(),
-					})),
 					// The run took a backup first, as AppCat's maintenance does.
 					platformCheck(func(ctx context.Context) error {
 						bk, _ := appcat.BackupKindOf(k.api)

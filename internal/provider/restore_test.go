@@ -59,7 +59,7 @@ variable "backup_name" { type = string }
 					},
 					Config: source + backups,
 					ConfigStateChecks: []statecheck.StateCheck{
-						backupsListed("data.appcat_backups.src", &backup1, &c1),
+						backupsListed("data.appcat_backups.src", &backup1),
 						statecheck.ExpectKnownValue("data.appcat_backups.src", tfjsonpath.New("id"), knownvalue.StringExact(ns+"/"+src)),
 						claimConverged(t, k.api, ns, src, dataChecksumIs(&c2)),
 					},

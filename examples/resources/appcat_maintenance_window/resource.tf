@@ -13,6 +13,6 @@ resource "appcat_maintenance_window" "db" {
   time_of_day = "22:30:00" # hh:mm:ss, UTC
 }
 
-output "last_maintenance" {
-  value = appcat_maintenance_window.db.last_maintenance
+output "maintenance_window" {
+  value = "${appcat_maintenance_window.db.effective_day_of_week} ${appcat_maintenance_window.db.effective_time_of_day} UTC"
 }

@@ -10,7 +10,8 @@
 //     writes, certificates signed by the platform CA (Secret appcat-system/platform-ca) and a
 //     password that stays the same for the claim's life;
 //   - status: instanceNamespace, schedules (random defaults drawn once per claim),
-//     currentVersion/previousVersion, observedGeneration and the conditions Synced and Ready.
+//     the version in each kind's own fields (versions.go), observedGeneration and the
+//     conditions Synced and Ready.
 //     Ready turns True a provisioning delay after the controller first saw a generation
 //     (ConfigMap appcat-system/platform-config, overridable per claim by an annotation);
 //   - day-2 operations (operations.go): backups on the effective schedule with retention

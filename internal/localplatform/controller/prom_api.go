@@ -105,7 +105,7 @@ func (s *metricsServer) sliSeries(req *http.Request) ([]sliSeries, error) {
 		for i := range list.Items {
 			obj := &list.Items[i]
 			instanceNS := str(obj, "status", "instanceNamespace")
-			if instanceNS == "" || str(obj, "status", "currentVersion") == "" {
+			if instanceNS == "" || !hasBeenProvisioned(obj) {
 				continue
 			}
 			h, err := readProbeHistoryWith(req.Context(), s.reader, instanceNS)

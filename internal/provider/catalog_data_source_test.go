@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,19 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
-	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
-
-// userProvider is a provider block for the platform's user context (an AppCat customer).
-func userProvider(namespace string) string {
-	return fmt.Sprintf(`
-provider "appcat" {
-  config_path    = %q
-  config_context = "user"
-  namespace      = %q
-}
-`, platformtest.Platform().KubeconfigPath(), namespace)
-}
 
 // TestAccCatalog: the data source lists the platform's offering — every composition with its
 // kind, details and plans with their sizes — to a customer, and filters by kind.

@@ -26,14 +26,20 @@ import (
 // HA switch, its validation rules) and calls these for the rest.
 
 // adminProvider is a provider block for the platform's admin context with a default namespace.
-func adminProvider(namespace string) string {
+func adminProvider(namespace string) string { return providerBlock("admin", namespace) }
+
+// userProvider is a provider block for the platform's user context (an AppCat customer).
+func userProvider(namespace string) string { return providerBlock("user", namespace) }
+
+// providerBlock is a provider block for one context of the platform's kubeconfig.
+func providerBlock(kubeContext, namespace string) string {
 	return fmt.Sprintf(`
 provider "appcat" {
   config_path    = %q
-  config_context = "admin"
+  config_context = %q
   namespace      = %q
 }
-`, platformtest.Platform().KubeconfigPath(), namespace)
+`, platformtest.Platform().KubeconfigPath(), kubeContext, namespace)
 }
 
 // accKind is a service kind as the acceptance tests see it.

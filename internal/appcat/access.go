@@ -153,7 +153,8 @@ type AccessView struct {
 	Deleting    bool
 	// Users is spec.parameters.service.access.
 	Users []Access
-	// Provisioned and Retained are status.access and status.retainedRoles.
+	// Provisioned and Retained are status.access and status.retainedRoles: the local platform's
+	// test aids, which AppCat does not have. Only tests read them; no operation depends on them.
 	Provisioned []AccessStatus
 	Retained    []RetainedRole
 }
@@ -378,8 +379,8 @@ func compositionOrDefault(composition string) string {
 }
 
 // WaitAccess waits until the platform has provisioned user as of the claim's generation: the
-// claim is Synced and Ready for it (which the platform reports only once every user's secret is
-// written), status.access lists the user, and the user's secret holds every key. It returns the
+// claim is Synced and Ready for it, and the user's secret (named by its access entry) holds
+// every key. It returns the
 // secret's data; the values are secret and must never be logged.
 func (c *Client) WaitAccess(ctx context.Context, k Kind, namespace, name string, generation int64, user string, opts WaitOptions, progress Progress) (map[string][]byte, error) {
 	spec, ok := AccessSecretOf(k)
@@ -394,16 +395,13 @@ func (c *Client) WaitAccess(ctx context.Context, k Kind, namespace, name string,
 	if err != nil {
 		return nil, err
 	}
-	provisioned, ok := view.ProvisionedUser(user)
-	if !ok {
-		e, listed := view.Find(user)
-		if !listed {
-			return nil, fmt.Errorf("user %q is no longer in the access list of %s %s/%s (removed by someone else?)", user, k.Kind, namespace, name)
-		}
-		// A platform that does not report status.access: fall back to the entry's secret.
-		provisioned = AccessStatus{User: user, SecretName: AccessSecretName(name, e)}
+	// The user's secret is named by the access entry, as AppCat names it; AppCat reports no
+	// per-user status (status.access is the local platform's test aid).
+	e, listed := view.Find(user)
+	if !listed {
+		return nil, fmt.Errorf("user %q is no longer in the access list of %s %s/%s (removed by someone else?)", user, k.Kind, namespace, name)
 	}
-	return c.waitSecretKeys(ctx, namespace, provisioned.SecretName, spec.Keys, fmt.Sprintf("user %s of %s %s/%s", user, k.Kind, namespace, name), opts, progress)
+	return c.waitSecretKeys(ctx, namespace, AccessSecretName(name, e), spec.Keys, fmt.Sprintf("user %s of %s %s/%s", user, k.Kind, namespace, name), opts, progress)
 }
 
 // waitSecretKeys polls a secret until it holds every key of want.

@@ -13,6 +13,22 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 )
 
+// TestReadinessWaitsForTheKindsVersionField: an upgrade waits for the version in the field the
+// kind reports it in (Redis: currentReleaseTag), and not at all where that field does not follow
+// an upgrade (MariaDB: mariadbVersion stays until maintenance moves to an x.y.z tag).
+func TestReadinessWaitsForTheKindsVersionField(t *testing.T) {
+	ready := []Condition{{Type: "Synced", Status: "True", ObservedGeneration: 2}, {Type: "Ready", Status: "True", ObservedGeneration: 2}}
+	if r := readinessFor(Redis, 2, "8.0", Status{Conditions: ready, CurrentReleaseTag: "7.2.5", CurrentVersion: "8.0"}); r.Ready {
+		t.Errorf("Redis reporting currentReleaseTag 7.2.5 counts as upgraded to 8.0: %+v", r)
+	}
+	if r := readinessFor(Redis, 2, "8.0", Status{Conditions: ready, CurrentReleaseTag: "8.0"}); !r.Ready {
+		t.Errorf("Redis reporting currentReleaseTag 8.0 is not ready: %+v", r)
+	}
+	if r := readinessFor(MariaDB, 2, "11.8", Status{Conditions: ready, MariaDBVersion: "11.4.2-MariaDB-log"}); !r.Ready {
+		t.Errorf("MariaDB waits on mariadbVersion, which may never follow: %+v", r)
+	}
+}
+
 func TestVersionReported(t *testing.T) {
 	for _, tt := range []struct {
 		want, reported string
@@ -26,7 +42,11 @@ func TestVersionReported(t *testing.T) {
 		{"7.2", "7.0", false},
 		{"8.0", "8.0.2", true},
 		{"11.4", "11.40", false},
-		{"16", "", true}, // the platform reports no version: nothing to wait for
+		{"16", "", true},                     // the platform reports no version: nothing to wait for
+		{"11.4", "11.4.2-MariaDB-log", true}, // MariaDB's status.mariadbVersion
+		{"11.8", "11.4.2-MariaDB-log", false},
+		{"16", "16-bookworm", true}, // a pinned image tag of the major version
+		{"1", "16", false},
 	} {
 		if got := VersionReported(tt.want, tt.reported); got != tt.ok {
 			t.Errorf("VersionReported(%q, %q) = %t, want %t", tt.want, tt.reported, got, tt.ok)

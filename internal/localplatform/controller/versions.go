@@ -18,22 +18,19 @@ const (
 )
 
 // runningVersion is the version the instance runs; "" until it is first provisioned.
-func runningVersion(status map[string]any) string {
-	lp, _ := status[statusLocalPlatform].(map[string]any)
-	v, _ := lp[keyVersion].(string)
-	return v
-}
+func runningVersion(status map[string]any) string { return bookkeeping(status, keyVersion) }
 
 // runningReleaseTag is the image tag the instance runs.
-func runningReleaseTag(status map[string]any) string {
-	lp, _ := status[statusLocalPlatform].(map[string]any)
-	v, _ := lp[keyReleaseTag].(string)
-	return v
-}
+func runningReleaseTag(status map[string]any) string { return bookkeeping(status, keyReleaseTag) }
 
 func previousRunningVersion(status map[string]any) string {
+	return bookkeeping(status, keyPreviousVersion)
+}
+
+// bookkeeping reads one string of status.localPlatform without creating it.
+func bookkeeping(status map[string]any, key string) string {
 	lp, _ := status[statusLocalPlatform].(map[string]any)
-	v, _ := lp[keyPreviousVersion].(string)
+	v, _ := lp[key].(string)
 	return v
 }
 

@@ -126,23 +126,6 @@ func AccessDatabase(e Access) string {
 	return e.User
 }
 
-// AccessStatus is one entry of status.access: a user the platform has provisioned (extension of
-// the local platform; see internal/localplatform/README.md).
-type AccessStatus struct {
-	User       string   `json:"user"`
-	Database   string   `json:"database,omitempty"`
-	Privileges []string `json:"privileges,omitempty"`
-	SecretName string   `json:"secretName,omitempty"`
-}
-
-// RetainedRole is one entry of status.retainedRoles: a user (or a user's former database)
-// removed from the access list whose role and database the platform keeps.
-type RetainedRole struct {
-	User      string `json:"user"`
-	Database  string `json:"database,omitempty"`
-	RemovedAt string `json:"removedAt,omitempty"`
-}
-
 // AccessView is what the access operations read from a claim.
 type AccessView struct {
 	Namespace, Name string
@@ -153,10 +136,6 @@ type AccessView struct {
 	Deleting    bool
 	// Users is spec.parameters.service.access.
 	Users []Access
-	// Provisioned and Retained are status.access and status.retainedRoles: the local platform's
-	// test aids, which AppCat does not have. Only tests read them; no operation depends on them.
-	Provisioned []AccessStatus
-	Retained    []RetainedRole
 }
 
 // Find returns the entry of user, if listed.
@@ -167,16 +146,6 @@ func (v *AccessView) Find(user string) (Access, bool) {
 		}
 	}
 	return Access{}, false
-}
-
-// ProvisionedUser returns status.access of user, if listed.
-func (v *AccessView) ProvisionedUser(user string) (AccessStatus, bool) {
-	for _, s := range v.Provisioned {
-		if s.User == user {
-			return s, true
-		}
-	}
-	return AccessStatus{}, false
 }
 
 // accessObject is the part of a claim the access operations decode.
@@ -190,10 +159,6 @@ type accessObject struct {
 		} `json:"parameters"`
 		CompositionRef *LocalRef `json:"compositionRef"`
 	} `json:"spec"`
-	Status struct {
-		Access        []AccessStatus `json:"access"`
-		RetainedRoles []RetainedRole `json:"retainedRoles"`
-	} `json:"status"`
 }
 
 func accessViewOf(u *unstructured.Unstructured) (*AccessView, error) {
@@ -208,10 +173,8 @@ func accessViewOf(u *unstructured.Unstructured) (*AccessView, error) {
 	v := &AccessView{
 		Namespace: o.Metadata.Namespace, Name: o.Metadata.Name,
 		Generation: o.Metadata.Generation, ResourceVersion: o.Metadata.ResourceVersion,
-		Deleting:    o.Metadata.DeletionTimestamp != nil,
-		Users:       o.Spec.Parameters.Service.Access,
-		Provisioned: o.Status.Access,
-		Retained:    o.Status.RetainedRoles,
+		Deleting: o.Metadata.DeletionTimestamp != nil,
+		Users:    o.Spec.Parameters.Service.Access,
 	}
 	if o.Spec.CompositionRef != nil {
 		v.Composition = o.Spec.CompositionRef.Name
@@ -219,7 +182,7 @@ func accessViewOf(u *unstructured.Unstructured) (*AccessView, error) {
 	return v, nil
 }
 
-// GetAccess reads the access list and its status from a claim. A missing claim is ErrNotFound.
+// GetAccess reads the access list from a claim. A missing claim is ErrNotFound.
 func (c *Client) GetAccess(ctx context.Context, k Kind, namespace, name string, mode ReadMode) (*AccessView, error) {
 	u, err := c.get(ctx, k.GVR(), namespace, name, mode)
 	if err != nil {
@@ -396,7 +359,7 @@ func (c *Client) WaitAccess(ctx context.Context, k Kind, namespace, name string,
 		return nil, err
 	}
 	// The user's secret is named by the access entry, as AppCat names it; AppCat reports no
-	// per-user status (status.access is the local platform's test aid).
+	// per-user status.
 	e, listed := view.Find(user)
 	if !listed {
 		return nil, fmt.Errorf("user %q is no longer in the access list of %s %s/%s (removed by someone else?)", user, k.Kind, namespace, name)

@@ -333,15 +333,16 @@ func (w *webhookReceiver) snapshot() []receivedAlert {
 	return append([]receivedAlert(nil), w.got...)
 }
 
-// statusAlerting checks status.alerting of the claim: whether the test notification was sent and
-// which alerts fire.
-func statusAlerting(sent bool, firing ...string) func(*unstructured.Unstructured) error {
+// platformAlerting checks what the platform's alert delivery recorded for the claim (its memory,
+// package memory): whether the test notification was sent and which alerts fire.
+func platformAlerting(t *testing.T, sent bool, firing ...string) func(*unstructured.Unstructured) error {
 	return func(u *unstructured.Unstructured) error {
-		at, _, _ := unstructured.NestedString(u.Object, "status", "alerting", "testNotificationSentAt")
+		mem := claimMemory(t, u)
+		at := str(mem, "alerting", "testNotificationSentAt")
 		if (at != "") != sent {
-			return fmt.Errorf("status.alerting.testNotificationSentAt = %q, want set: %v", at, sent)
+			return fmt.Errorf("alerting.testNotificationSentAt = %q, want set: %v", at, sent)
 		}
-		list, _, _ := unstructured.NestedSlice(u.Object, "status", "alerting", "firing")
+		list, _, _ := unstructured.NestedSlice(mem.Object, "alerting", "firing")
 		var names []string
 		for _, f := range list {
 			if m, ok := f.(map[string]any); ok {
@@ -349,7 +350,7 @@ func statusAlerting(sent bool, firing ...string) func(*unstructured.Unstructured
 			}
 		}
 		if strings.Join(names, ",") != strings.Join(firing, ",") {
-			return fmt.Errorf("status.alerting.firing = %v, want %v", names, firing)
+			return fmt.Errorf("alerting.firing = %v, want %v", names, firing)
 		}
 		return nil
 	}
@@ -394,7 +395,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 						specField(channel+"-alert-channel", monitoring("alertmanagerConfigSecretRef")...),
 						specField("ops@example.com, dba@example.com", monitoring("email")...)),
 					hook.received("AppCatTestNotification", "firing", 1, ns, name),
-					claimConverged(t, k.api, ns, name, statusAlerting(true)),
+					claimConverged(t, k.api, ns, name, platformAlerting(t, true)),
 				},
 			},
 			{
@@ -403,7 +404,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					hook.received("PersistentVolumeFillingUp", "firing", 1, ns, name),
 					hook.received("AppCatTestNotification", "firing", 1, ns, name), // not again
-					claimConverged(t, k.api, ns, name, statusAlerting(true, "PersistentVolumeFillingUp")),
+					claimConverged(t, k.api, ns, name, platformAlerting(t, true, "PersistentVolumeFillingUp")),
 				},
 			},
 			{
@@ -417,7 +418,7 @@ func TestAccAlertingAttachment(t *testing.T) {
 					})),
 					claimConverged(t, k.api, ns, name, specField("ops@example.com", monitoring("email")...)),
 					hook.received("PersistentVolumeFillingUp", "resolved", 1, ns, name),
-					claimConverged(t, k.api, ns, name, statusAlerting(true)),
+					claimConverged(t, k.api, ns, name, platformAlerting(t, true)),
 				},
 			},
 			// An instance with an alerting attachment imports with an empty plan.

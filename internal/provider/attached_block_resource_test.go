@@ -159,29 +159,29 @@ func managerAbsent(manager string) func(*unstructured.Unstructured) error {
 	}
 }
 
-// dataChecksumIs checks the platform's status.data.checksum of the claim.
-func dataChecksumIs(want *string) func(*unstructured.Unstructured) error {
+// dataChecksumIs checks the data marker of the claim's instance (the platform's memory).
+func dataChecksumIs(t *testing.T, want *string) func(*unstructured.Unstructured) error {
 	return func(u *unstructured.Unstructured) error {
-		got, _, _ := unstructured.NestedString(u.Object, "status", "data", "checksum")
+		got := str(claimMemory(t, u), "data", "checksum")
 		if got != *want {
-			return fmt.Errorf("status.data.checksum = %q, want %q", got, *want)
+			return fmt.Errorf("data marker %q, want %q", got, *want)
 		}
 		return nil
 	}
 }
 
-// dataChecksumIsNot checks that the claim's status.data.checksum differs from another's.
-func dataChecksumIsNot(other *string) func(*unstructured.Unstructured) error {
+// dataChecksumIsNot checks that the data marker of the claim's instance differs from another's.
+func dataChecksumIsNot(t *testing.T, other *string) func(*unstructured.Unstructured) error {
 	return func(u *unstructured.Unstructured) error {
-		got, _, _ := unstructured.NestedString(u.Object, "status", "data", "checksum")
+		got := str(claimMemory(t, u), "data", "checksum")
 		if got == *other {
-			return fmt.Errorf("status.data.checksum = %q, want a different one", got)
+			return fmt.Errorf("data marker %q, want a different one", got)
 		}
 		return nil
 	}
 }
 
-// dataMarker is the platform's status.data of a claim: what the instance holds.
+// dataMarker is the platform's data marker of an instance: what it holds.
 type dataMarker struct {
 	Checksum  string `json:"checksum"`
 	Writes    int64  `json:"writes"`
@@ -194,7 +194,7 @@ func readDataMarker(t *testing.T, kind appcat.Kind, ns, name string) dataMarker 
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, _ := unstructured.NestedMap(u.Object, "status", "data")
+	m, _, _ := unstructured.NestedMap(claimMemory(t, u).Object, "data")
 	raw, _ := json.Marshal(m)
 	var d dataMarker
 	_ = json.Unmarshal(raw, &d)
@@ -232,10 +232,22 @@ func backupHolding(t *testing.T, kind appcat.Kind, ns, name, checksum string) st
 		if err != nil {
 			t.Fatal(err)
 		}
+		claim, err := getClaim(context.Background(), adminDynamic(t), kind, ns, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Which data each backup holds: the platform's record, in its memory of the instance.
+		records, _, _ := unstructured.NestedSlice(claimMemory(t, claim).Object, "localPlatform", "backups")
+		holds := map[string]bool{}
+		for _, r := range records {
+			if m, _ := r.(map[string]any); m["checksum"] == checksum {
+				holds[fmt.Sprint(m["name"])] = true
+			}
+		}
 		for _, b := range list.Items {
 			// A backup names its instance in its status, as on AppCat.
 			owner, _, _ := unstructured.NestedString(b.Object, "status", bk.InstanceField)
-			if c, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum"); owner == name && c == checksum {
+			if owner == name && holds[b.GetName()] {
 				found = b.GetName()
 				return true
 			}

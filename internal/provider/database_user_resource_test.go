@@ -20,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
@@ -55,6 +56,16 @@ func accessOf(ctx context.Context, t *testing.T, kind appcat.Kind, ns, name stri
 		return nil, err
 	}
 	return c.GetAccess(ctx, kind, ns, name, appcat.Exact)
+}
+
+// platformUsers reads what the platform did with a claim's access list, as its memory records
+// it (package memory): the users provisioned and the roles kept after a removal.
+func platformUsers(ctx context.Context, t *testing.T, kind appcat.Kind, ns, name string) ([]memory.ProvisionedUser, []memory.RetainedRole, error) {
+	u, err := getClaim(ctx, adminDynamic(t), kind, ns, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return memory.Users(claimMemory(t, u))
 }
 
 func usersOf(v *appcat.AccessView) []string {
@@ -164,8 +175,12 @@ func TestAccDatabaseUserTenUsersOneApply(t *testing.T) {
 		if got := usersOf(v); !slices.Equal(got, all) {
 			return fmt.Errorf("claim's access list = %v, want all ten %v", got, all)
 		}
-		if len(v.Provisioned) != 10 {
-			return fmt.Errorf("status.access lists %d users, want 10", len(v.Provisioned))
+		provisioned, _, err := platformUsers(ctx, t, appcat.PostgreSQL, ns, name)
+		if err != nil {
+			return err
+		}
+		if len(provisioned) != 10 {
+			return fmt.Errorf("the platform provisioned %d users, want 10", len(provisioned))
 		}
 		passwords := map[string]bool{}
 		mu.Lock()
@@ -248,8 +263,12 @@ func TestAccDatabaseUserTenUsersOneApply(t *testing.T) {
 				if got := usersOf(v); !slices.Equal(got, nine) {
 					return fmt.Errorf("claim's access list = %v, want %v", got, nine)
 				}
-				if len(v.Retained) != 1 || v.Retained[0].User != "app9" || v.Retained[0].Database != "app9" {
-					return fmt.Errorf("status.retainedRoles = %+v, want app9 (the platform keeps the role and database)", v.Retained)
+				_, retained, err := platformUsers(ctx, t, appcat.PostgreSQL, ns, name)
+				if err != nil {
+					return err
+				}
+				if len(retained) != 1 || retained[0].User != "app9" || retained[0].Database != "app9" {
+					return fmt.Errorf("retained roles = %+v, want app9 (the platform keeps the role and database)", retained)
 				}
 				if _, err := adminClientset(t).CoreV1().Secrets(ns).Get(ctx, name+"-app9", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 					return fmt.Errorf("secret of the destroyed user app9: err = %v, want not found", err)
@@ -333,8 +352,12 @@ resource "appcat_database_user" "app" {
 						if !ok || fmt.Sprint(e.Privileges) != "[INSERT SELECT UPDATE]" {
 							return fmt.Errorf("claim's entry of app = %+v, want privileges INSERT SELECT UPDATE", e)
 						}
-						if p, _ := v.ProvisionedUser("app"); fmt.Sprint(p.Privileges) != "[INSERT SELECT UPDATE]" {
-							return fmt.Errorf("status.access of app = %+v: the platform did not apply the change", p)
+						provisioned, _, err := platformUsers(ctx, t, appcat.PostgreSQL, ns, name)
+						if err != nil {
+							return err
+						}
+						if p, _ := memory.Provisioned(provisioned, "app"); fmt.Sprint(p.Privileges) != "[INSERT SELECT UPDATE]" {
+							return fmt.Errorf("provisioned user app = %+v: the platform did not apply the change", p)
 						}
 						after, err := readUserSecret(ctx, t, ns, name+"-app", appcat.PostgreSQL)
 						if err != nil {
@@ -383,12 +406,12 @@ resource "appcat_database_user" "app" {
 						plancheck.ExpectResourceAction("appcat_database_user.app", plancheck.ResourceActionUpdate),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{platformCheck(func(ctx context.Context) error {
-						v, err := accessOf(ctx, t, appcat.MariaDB, ns, name)
+						provisioned, _, err := platformUsers(ctx, t, appcat.MariaDB, ns, name)
 						if err != nil {
 							return err
 						}
-						if p, _ := v.ProvisionedUser("shop"); fmt.Sprint(p.Privileges) != "[LOCK TABLES SELECT]" {
-							return fmt.Errorf("status.access of shop = %+v", p)
+						if p, _ := memory.Provisioned(provisioned, "shop"); fmt.Sprint(p.Privileges) != "[LOCK TABLES SELECT]" {
+							return fmt.Errorf("provisioned user shop = %+v", p)
 						}
 						return nil
 					})},
@@ -483,7 +506,7 @@ resource "appcat_database_user" "app_%[1]s" {
 func TestDatabaseUserRetainedRoleWarning(t *testing.T) {
 	pg := userTarget{kind: postgresqlKind{}.descriptor(), namespace: "ns", name: "db", user: "app"}
 	summary, detail := retainedRoleWarning(pg, "shop", nil)
-	for _, want := range []string{`DROP DATABASE "shop";`, `DROP ROLE "app";`, `DROP OWNED BY "app";`, "status.retainedRoles"} {
+	for _, want := range []string{`DROP DATABASE "shop";`, `DROP ROLE "app";`, `DROP OWNED BY "app";`, "gives it the same role back"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("PostgreSQL warning lacks %q:\n%s", want, detail)
 		}
@@ -506,7 +529,7 @@ func TestDatabaseUserRetainedRoleWarning(t *testing.T) {
 
 // TestAccDatabaseUserDestroyWarns runs the terraform CLI as a user does and checks what it prints
 // when a user is destroyed: a warning that the platform keeps the role and database, with the SQL
-// to drop them; and that the platform did keep them (status.retainedRoles).
+// to drop them; and that the platform did keep them (its memory records them).
 func TestAccDatabaseUserDestroyWarns(t *testing.T) {
 	ns, name := testNamespace(t), randomName("warn")
 	cli := newTerraformCLI(t, adminProvider(ns)+userTestPostgreSQL(name)+`
@@ -525,7 +548,6 @@ resource "appcat_database_user" "app" {
 		"Warning: The platform keeps role app and database shop of " + ns + "/" + name,
 		`DROP DATABASE "shop";`,
 		`DROP ROLE "app";`,
-		"status.retainedRoles",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("terraform destroy does not print %q:\n%s", want, tail([]byte(out)))
@@ -535,8 +557,12 @@ resource "appcat_database_user" "app" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(v.Users) != 0 || len(v.Retained) != 1 || v.Retained[0].User != "app" || v.Retained[0].Database != "shop" {
-		t.Errorf("after the destroy: users %v, retained %+v; want none listed and app/shop retained", usersOf(v), v.Retained)
+	_, retained, err := platformUsers(context.Background(), t, appcat.PostgreSQL, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Users) != 0 || len(retained) != 1 || retained[0].User != "app" || retained[0].Database != "shop" {
+		t.Errorf("after the destroy: users %v, retained %+v; want none listed and app/shop retained", usersOf(v), retained)
 	}
 	if _, err := adminClientset(t).CoreV1().Secrets(ns).Get(context.Background(), name+"-app", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the user's secret after the destroy: err = %v, want not found", err)

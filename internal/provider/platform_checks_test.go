@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
@@ -30,6 +31,23 @@ func adminDynamic(t *testing.T) dynamic.Interface {
 
 func getClaim(ctx context.Context, dyn dynamic.Interface, kind appcat.Kind, ns, name string) (*unstructured.Unstructured, error) {
 	return dyn.Resource(kind.GVR()).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+}
+
+// claimMemory reads the local platform's memory of a claim's instance (package memory): what its
+// extensions record, which the claim's status does not carry.
+func claimMemory(t *testing.T, u *unstructured.Unstructured) *unstructured.Unstructured {
+	t.Helper()
+	m, err := memory.OfClaim(context.Background(), adminClientset(t), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// str reads a string field of an unstructured object; "" when absent.
+func str(u *unstructured.Unstructured, fields ...string) string {
+	s, _, _ := unstructured.NestedString(u.Object, fields...)
+	return s
 }
 
 // platformCheck is a statecheck that runs a check against the platform.

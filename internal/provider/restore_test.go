@@ -61,7 +61,7 @@ variable "backup_name" { type = string }
 					ConfigStateChecks: []statecheck.StateCheck{
 						backupsListed("data.appcat_backups.src", &backup1),
 						statecheck.ExpectKnownValue("data.appcat_backups.src", tfjsonpath.New("id"), knownvalue.StringExact(ns+"/"+src)),
-						claimConverged(t, k.api, ns, src, dataChecksumIs(&c2)),
+						claimConverged(t, k.api, ns, src, dataChecksumIs(t, &c2)),
 					},
 				},
 				resource.TestStep{
@@ -82,7 +82,7 @@ variable "backup_name" { type = string }
 						claimConverged(t, k.api, ns, restored,
 							specField(src, "parameters", "restore", "claimName"),
 							specFieldIs(&backup1, "parameters", "restore", "backupName"),
-							dataChecksumIs(&c1), dataChecksumIsNot(&c2)),
+							dataChecksumIs(t, &c1), dataChecksumIsNot(t, &c2)),
 						statecheck.CompareValuePairs(restoredAddr, tfjsonpath.New("connection_details").AtMapKey("password"),
 							k.addrOf("src"), tfjsonpath.New("connection_details").AtMapKey("password"), compare.ValuesDiffer()),
 					},
@@ -96,7 +96,7 @@ variable "backup_name" { type = string }
 						plancheck.ExpectResourceAction(restoredAddr, plancheck.ResourceActionDestroyBeforeCreate),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
-						claimConverged(t, k.api, ns, restored, specFieldIs(&backup2, "parameters", "restore", "backupName"), dataChecksumIs(&c2)),
+						claimConverged(t, k.api, ns, restored, specFieldIs(&backup2, "parameters", "restore", "backupName"), dataChecksumIs(t, &c2)),
 					},
 				},
 			)
@@ -140,8 +140,8 @@ variable "recovery_timestamp" { type = string }
 						// service's composite kind, and the copy job would look that up.
 						specAbsent("parameters", "restore", "claimType"),
 						specField(src, "parameters", "restore", "claimName"),
-						dataChecksumIs(&c1), dataChecksumIsNot(&c2)),
-					claimConverged(t, k.api, ns, src, dataChecksumIs(&c2)),
+						dataChecksumIs(t, &c1), dataChecksumIsNot(t, &c2)),
+					claimConverged(t, k.api, ns, src, dataChecksumIs(t, &c2)),
 				},
 			},
 			resource.TestStep{
@@ -152,7 +152,7 @@ variable "recovery_timestamp" { type = string }
 					plancheck.ExpectResourceAction(restoredAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					claimConverged(t, k.api, ns, restored, dataChecksumIs(&c2)),
+					claimConverged(t, k.api, ns, restored, dataChecksumIs(t, &c2)),
 				},
 			},
 			resource.TestStep{
@@ -163,7 +163,7 @@ variable "recovery_timestamp" { type = string }
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(restoredAddr, tfjsonpath.New("restore"), knownvalue.Null()),
-					claimConverged(t, k.api, ns, restored, specAbsent("parameters", "restore"), dataChecksumIs(&c2)),
+					claimConverged(t, k.api, ns, restored, specAbsent("parameters", "restore"), dataChecksumIs(t, &c2)),
 				},
 			},
 		)

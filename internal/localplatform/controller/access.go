@@ -29,9 +29,9 @@ import (
 //     of claim UID and user name under the platform seed: the same after every reconcile, after a
 //     controller restart, and when a removed user is added again — as the retained role keeps its
 //     password);
-//   - status.access [{user, database, privileges, secretName}]: the users provisioned, in spec
+//   - memory.access [{user, database, privileges, secretName}]: the users provisioned, in spec
 //     order (extension: the real AppCat shows them only through its composed resources);
-//   - status.retainedRoles [{user, database, removedAt}]: users (or databases of a user) removed
+//   - memory.retainedRoles [{user, database, removedAt}]: users (or databases of a user) removed
 //     from access[]. As documented for AppCat, removing an entry deletes its secret but keeps the
 //     role and the database; this list makes that visible (extension);
 //   - the claim is not Ready until every user's secret is written: provision writes them before
@@ -360,7 +360,7 @@ func (r *reconciler) deleteAccessSecrets(ctx context.Context, obj *unstructured.
 	return nil
 }
 
-// setAccessStatus puts status.access and status.retainedRoles into status (a copy of the
+// setAccessStatus puts memory.access and memory.retainedRoles into status (a copy of the
 // claim's status, which still holds the previous values).
 func setAccessStatus(status map[string]any, out *accessOutcome, now time.Time) {
 	if out == nil {

@@ -16,7 +16,7 @@ import (
 )
 
 // Database users (spec.parameters.service.access[]) as a client of the platform sees them: the
-// per-user connection secrets, status.access and status.retainedRoles, and the claim's readiness.
+// per-user connection secrets, the users provisioned and retained (the platform's memory), and the claim's readiness.
 
 var (
 	pgUserKeys      = []string{"POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key"}
@@ -76,9 +76,10 @@ func readyWithSecrets(t *testing.T, k kindInfo, name string, secrets ...string) 
 	return obj
 }
 
-// statusAccess returns status.access as "user/database/secretName/privileges" strings.
-func statusAccess(obj *unstructured.Unstructured) []string {
-	list, _, _ := unstructured.NestedSlice(obj.Object, "status", "access")
+// provisionedUsers returns the users the platform's memory records as provisioned, as
+// "user/database/secretName/privileges" strings.
+func provisionedUsers(t *testing.T, obj *unstructured.Unstructured) []string {
+	list, _, _ := unstructured.NestedSlice(memoryOf(t, obj).Object, "access")
 	var out []string
 	for _, item := range list {
 		m := item.(map[string]any)
@@ -87,10 +88,11 @@ func statusAccess(obj *unstructured.Unstructured) []string {
 	return out
 }
 
-// retainedRoles returns status.retainedRoles as "user/database" strings, checking removedAt.
+// retainedRoles returns the users (and databases) the platform's memory records as removed but
+// kept, as "user/database" strings, checking removedAt.
 func retainedRoles(t *testing.T, obj *unstructured.Unstructured) []string {
 	t.Helper()
-	list, _, _ := unstructured.NestedSlice(obj.Object, "status", "retainedRoles")
+	list, _, _ := unstructured.NestedSlice(memoryOf(t, obj).Object, "retainedRoles")
 	var out []string
 	for _, item := range list {
 		m := item.(map[string]any)
@@ -195,11 +197,11 @@ func TestAccessPostgreSQLLifecycle(t *testing.T) {
 		"reporting/shop/" + name + "-reporting/<nil>",
 		"custom/custom/" + name + "-custom-creds/<nil>",
 	}
-	if got := statusAccess(obj); !slices.Equal(got, want) {
-		t.Errorf("status.access = %v\nwant %v", got, want)
+	if got := provisionedUsers(t, obj); !slices.Equal(got, want) {
+		t.Errorf("provisioned users = %v\nwant %v", got, want)
 	}
 	if got := retainedRoles(t, obj); len(got) != 0 {
-		t.Errorf("status.retainedRoles = %v, want none", got)
+		t.Errorf("retained roles = %v, want none", got)
 	}
 
 	t.Run("UnrelatedChangeLeavesSecretsAlone", func(t *testing.T) {
@@ -234,11 +236,11 @@ func TestAccessPostgreSQLLifecycle(t *testing.T) {
 		})
 		obj := readyWithSecrets(t, postgres, name, name+"-app", name+"-custom-creds")
 		secretGone(t, name+"-reporting")
-		if got := statusAccess(obj); len(got) != 2 || !strings.HasPrefix(got[0], "app/") || !strings.HasPrefix(got[1], "custom/") {
-			t.Errorf("status.access = %v, want app and custom", got)
+		if got := provisionedUsers(t, obj); len(got) != 2 || !strings.HasPrefix(got[0], "app/") || !strings.HasPrefix(got[1], "custom/") {
+			t.Errorf("provisioned users = %v, want app and custom", got)
 		}
 		if got := retainedRoles(t, obj); !slices.Equal(got, []string{"reporting/shop"}) {
-			t.Errorf("status.retainedRoles = %v, want [reporting/shop]", got)
+			t.Errorf("retained roles = %v, want [reporting/shop]", got)
 		}
 		for _, before := range []*corev1.Secret{app, custom} {
 			if after := getSecret(t, u, userNS(), before.Name); after.UID != before.UID || passwordOf(after) != passwordOf(before) {
@@ -257,7 +259,7 @@ func TestAccessPostgreSQLLifecycle(t *testing.T) {
 			t.Error("the re-added user got a new password; the retained role still has the old one")
 		}
 		if got := retainedRoles(t, obj); len(got) != 0 {
-			t.Errorf("status.retainedRoles = %v, want none once the user is back", got)
+			t.Errorf("retained roles = %v, want none once the user is back", got)
 		}
 	})
 
@@ -309,8 +311,8 @@ func TestAccessMariaDB(t *testing.T) {
 		"shop/shop/" + name + "-shop/[SELECT INSERT UPDATE DELETE]",
 		"readonly/shop/" + name + "-readonly/[SELECT]",
 	}
-	if got := statusAccess(obj); !slices.Equal(got, want) {
-		t.Errorf("status.access = %v\nwant %v", got, want)
+	if got := provisionedUsers(t, obj); !slices.Equal(got, want) {
+		t.Errorf("provisioned users = %v\nwant %v", got, want)
 	}
 
 	// A change of privileges changes the status, not the user's secret.
@@ -318,7 +320,7 @@ func TestAccessMariaDB(t *testing.T) {
 		setAccess(o, accessEntry("shop", "", []string{"ALL PRIVILEGES"}, ""), accessEntry("readonly", "shop", []string{"SELECT"}, ""))
 	})
 	obj = readyWithSecrets(t, mariadb, name, name+"-shop", name+"-readonly")
-	if got := statusAccess(obj); len(got) != 2 || got[0] != "shop/shop/"+name+"-shop/[ALL PRIVILEGES]" {
+	if got := provisionedUsers(t, obj); len(got) != 2 || got[0] != "shop/shop/"+name+"-shop/[ALL PRIVILEGES]" {
 		t.Errorf("status.access after the privilege change = %v", got)
 	}
 	if after := getSecret(t, u, userNS(), name+"-shop"); after.ResourceVersion != shop.ResourceVersion {
@@ -351,8 +353,8 @@ func TestAccessPrivilegesByComposition(t *testing.T) {
 		// Without privileges the same user is fine.
 		updateClaim(t, u, postgres, userNS(), name, func(o *unstructured.Unstructured) { setAccess(o, accessEntry("app", "", nil, "")) })
 		obj = readyWithSecrets(t, postgres, name, name+"-app")
-		if got := statusAccess(obj); len(got) != 1 {
-			t.Errorf("status.access = %v", got)
+		if got := provisionedUsers(t, obj); len(got) != 1 {
+			t.Errorf("provisioned users = %v", got)
 		}
 	})
 
@@ -364,8 +366,8 @@ func TestAccessPrivilegesByComposition(t *testing.T) {
 		createClaim(t, u, postgres, obj)
 		obj = readyWithSecrets(t, postgres, name, name+"-app")
 		checkUserSecret(t, postgres, obj, name+"-app", "app", "app", getSecret(t, u, userNS(), name+"-conn"))
-		if got := statusAccess(obj); !slices.Equal(got, []string{"app/app/" + name + "-app/[CONNECT CREATE]"}) {
-			t.Errorf("status.access = %v", got)
+		if got := provisionedUsers(t, obj); !slices.Equal(got, []string{"app/app/" + name + "-app/[CONNECT CREATE]"}) {
+			t.Errorf("provisioned users = %v", got)
 		}
 	})
 }

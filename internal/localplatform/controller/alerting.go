@@ -20,6 +20,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 )
 
 // Alert delivery (extension): a claim whose spec.parameters.monitoring.alertmanagerConfigRef
@@ -31,7 +33,7 @@ import (
 //
 // Deliveries are Alertmanager webhook payloads (version 4) posted to the receivers' URLs. Only
 // loopback URLs are ever called: the local platform sends no traffic anywhere else, and says so
-// in status.alerting.message. What was delivered is recorded in status.alerting.
+// in memory.alerting.message. What was delivered is recorded in memory.alerting.
 
 const (
 	annotationDiskUsage   = "local.appcat.vshn.io/disk-usage-percent"
@@ -41,7 +43,7 @@ const (
 	alertRetry            = 3 * time.Second
 	alertDeliveryTimeout  = 5 * time.Second
 	alertRunbookBase      = "https://registry.terraform.io/providers/vshn/appcat/latest/docs/guides/"
-	alertingStatusField   = "alerting"
+	alertingStatusField   = memory.KeyAlerting
 )
 
 var alertmanagerConfigGVK = schema.GroupVersionKind{Group: "monitoring.coreos.com", Version: "v1alpha1", Kind: "AlertmanagerConfig"}
@@ -53,13 +55,13 @@ var alertHTTPClient = &http.Client{
 	Transport:     &http.Transport{Proxy: nil},
 }
 
-// firingAlert is one entry of status.alerting.firing.
+// firingAlert is one entry of memory.alerting.firing.
 type firingAlert struct {
 	Alertname string `json:"alertname"`
 	StartsAt  string `json:"startsAt"`
 }
 
-// alertingStatus is status.alerting.
+// alertingStatus is memory.alerting.
 type alertingStatus struct {
 	Channel                string        `json:"channel,omitempty"`
 	TestNotificationSentAt string        `json:"testNotificationSentAt,omitempty"`
@@ -67,7 +69,7 @@ type alertingStatus struct {
 	Message                string        `json:"message,omitempty"`
 }
 
-// deliverAlerts brings status.alerting (in status, written by the caller) up to date and sends
+// deliverAlerts brings memory.alerting (in status, written by the caller) up to date and sends
 // what is due. It returns when to look again (0: nothing pending).
 func (r *reconciler) deliverAlerts(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, ready bool) (time.Duration, error) {
 	ref, _, _ := unstructured.NestedString(obj.Object, "spec", "parameters", "monitoring", "alertmanagerConfigRef")

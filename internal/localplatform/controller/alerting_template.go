@@ -7,7 +7,7 @@ import "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 // alertmanagerConfigRef (vshn/appcat pkg/comp-functions/functions/common/alerting.go); the local
 // platform delivers to its webhook receivers as it does for a referenced AlertmanagerConfig.
 
-// templateChannel stands for the template in status.alerting.channel.
+// templateChannel stands for the template in memory.alerting.channel.
 const templateChannel = "(alertmanagerConfigTemplate)"
 
 // alertmanagerConfigTemplate returns the claim's template; nil without one.

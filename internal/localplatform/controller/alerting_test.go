@@ -56,13 +56,13 @@ func TestAlertDelivery(t *testing.T) {
 	createClaim(t, u, redis, newClaim(redis, name, "", map[string]any{
 		"monitoring": map[string]any{"alertmanagerConfigRef": channel, "alertmanagerConfigSecretRef": channel + "-alert-channel"},
 	}))
-	obj := waitClaim(t, u, redis, userNS(), name, "a refusal in status.alerting.message", func(o *unstructured.Unstructured) bool {
-		return strings.Contains(str(o, "status", "alerting", "message"), "only calls loopback")
+	mem := waitMemory(t, u, redis, userNS(), name, "a refusal in the platform's alerting record", func(m *unstructured.Unstructured) bool {
+		return strings.Contains(str(m, "alerting", "message"), "only calls loopback")
 	})
-	if msg := str(obj, "status", "alerting", "message"); strings.Contains(msg, "SECRET") || !strings.Contains(msg, "hooks.example.com") {
-		t.Errorf("status.alerting.message = %q: want the host named and the path left out", msg)
+	if msg := str(mem, "alerting", "message"); strings.Contains(msg, "SECRET") || !strings.Contains(msg, "hooks.example.com") {
+		t.Errorf("alerting.message = %q: want the host named and the path left out", msg)
 	}
-	if at := str(obj, "status", "alerting", "testNotificationSentAt"); at != "" {
+	if at := str(mem, "alerting", "testNotificationSentAt"); at != "" {
 		t.Errorf("testNotificationSentAt = %q for a refused URL", at)
 	}
 
@@ -72,11 +72,11 @@ func TestAlertDelivery(t *testing.T) {
 	if _, err := u.dyn.Resource(alertmanagerConfigs).Namespace(userNS()).Update(ctx, fixed, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	obj = waitClaim(t, u, redis, userNS(), name, "testNotificationSentAt", func(o *unstructured.Unstructured) bool {
-		return str(o, "status", "alerting", "testNotificationSentAt") != ""
+	mem = waitMemory(t, u, redis, userNS(), name, "testNotificationSentAt", func(m *unstructured.Unstructured) bool {
+		return str(m, "alerting", "testNotificationSentAt") != ""
 	})
-	if msg := str(obj, "status", "alerting", "message"); msg != "" {
-		t.Errorf("status.alerting.message = %q after a delivery", msg)
+	if msg := str(mem, "alerting", "message"); msg != "" {
+		t.Errorf("alerting.message = %q after a delivery", msg)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -23,8 +23,9 @@ import (
 // time) and writes it as a backup object of group api.appcat.vshn.io in the claim's namespace:
 // owned by the claim and, as AppCat's, without labels: the status names the claim (the kind's
 // instanceField), and a list returns every backup of the namespace. The status is the one the
-// kind has in AppCat plus status.dataChecksum (the claim's status.data.checksum at
-// that moment). Then it prunes by retention (retention.go). Backups are only taken once the
+// kind has in AppCat; which data it holds (the data marker's checksum at that moment) the
+// platform keeps in its memory of the claim (backupData). Then it prunes by retention
+// (retention.go). Backups are only taken once the
 // claim has been provisioned, a missed slot is made up for once (not once per missed slot), and
 // a changed schedule counts from the change. All backups go with the claim.
 
@@ -130,7 +131,6 @@ func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructu
 	name, id := backupNameFor(r.kind, obj, slot, purpose)
 	want := spec.status(obj, status, name, id, at)
 	d, _ := readData(status)
-	want["dataChecksum"] = d.Checksum
 
 	b := &unstructured.Unstructured{}
 	b.SetGroupVersionKind(backupGVK(r.kind))
@@ -143,7 +143,7 @@ func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructu
 		if err := r.client.Get(ctx, client.ObjectKeyFromObject(b), b); err != nil {
 			return "", fmt.Errorf("reading %s %s: %w", spec.Kind, name, err)
 		}
-		if c, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum"); c != "" {
+		if _, ok := backupData(status, name); ok {
 			return name, nil
 		}
 	} else if err != nil {
@@ -154,6 +154,7 @@ func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructu
 	if err := r.client.Status().Update(ctx, b); err != nil {
 		return "", fmt.Errorf("writing status of %s %s: %w", spec.Kind, name, err)
 	}
+	recordBackupData(status, name, d.Checksum)
 	logr.FromContextOrDiscard(ctx).V(1).Info("backup taken", "backup", name, "purpose", cmp.Or(purpose, "schedule"), "dataChecksum", d.Checksum)
 	return name, nil
 }
@@ -239,7 +240,7 @@ func evalSchedule(sched cron.Schedule, from, now time.Time) (due bool, slot, nex
 }
 
 // runBackupSchedule takes the backup that is due, if any, and returns when the next one is
-// (platform time; zero: none). It keeps its reference time in status.localPlatform.backupsFrom.
+// (platform time; zero: none). It keeps its reference time in memory.localPlatform.backupsFrom.
 func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, now time.Time) (time.Time, error) {
 	lp := localPlatformStatus(status)
 	if !boolParam(obj, true, "backup", "enabled") {
@@ -268,4 +269,37 @@ func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Un
 		return time.Time{}, err
 	}
 	return next, nil
+}
+
+// keyBackups is the platform's record of the data each backup holds (state.go):
+// localPlatform.backups, a list of {name, checksum}, oldest first, bounded by maxBackupRecords.
+const (
+	keyBackups       = "backups"
+	maxBackupRecords = 500
+)
+
+func recordBackupData(status map[string]any, name, checksum string) {
+	lp := localPlatformStatus(status)
+	list, _ := lp[keyBackups].([]any)
+	list = append(list, map[string]any{"name": name, "checksum": checksum})
+	if len(list) > maxBackupRecords {
+		list = list[len(list)-maxBackupRecords:]
+	}
+	lp[keyBackups] = list
+}
+
+// backupData is the checksum of the data the named backup holds; ok is false for a backup the
+// platform has not completed.
+func backupData(status any, name string) (string, bool) {
+	s, _ := status.(map[string]any)
+	lp, _ := s[statusLocalPlatform].(map[string]any)
+	list, _ := lp[keyBackups].([]any)
+	for i := len(list) - 1; i >= 0; i-- {
+		e, _ := list[i].(map[string]any)
+		if n, _ := e["name"].(string); n == name {
+			c, _ := e["checksum"].(string)
+			return c, c != ""
+		}
+	}
+	return "", false
 }

@@ -23,12 +23,18 @@ func TestPostgreSQLBackupsOnSchedule(t *testing.T) {
 	obj.SetAnnotations(map[string]string{clockSpeedAnnotation: "3600"})
 	created := createClaim(t, u, postgres, obj)
 	ready := waitReady(t, u, postgres, userNS(), name)
-	if s, _, _ := unstructured.NestedFloat64(ready.Object, "status", "localPlatform", "clock", "speed"); s != 3600 {
-		if i, _, _ := unstructured.NestedInt64(ready.Object, "status", "localPlatform", "clock", "speed"); i != 3600 {
-			t.Errorf("status.localPlatform.clock = %v", ready.Object["status"].(map[string]any)["localPlatform"])
+	mem := memoryOf(t, ready)
+	if s, _, _ := unstructured.NestedFloat64(mem.Object, "localPlatform", "clock", "speed"); s != 3600 {
+		if i, _, _ := unstructured.NestedInt64(mem.Object, "localPlatform", "clock", "speed"); i != 3600 {
+			t.Errorf("the platform's clock of the claim = %v", mem.Object["localPlatform"])
 		}
 	}
-	if c, w, _ := dataOf(ready); c != emptyChecksum || w != 0 {
+	for _, k := range []string{"localPlatform", "data"} {
+		if _, found := ready.Object["status"].(map[string]any)[k]; found {
+			t.Errorf("status.%s: the claim's status carries only what AppCat writes there", k)
+		}
+	}
+	if c, w, _ := dataOf(t, ready); c != emptyChecksum || w != 0 {
 		t.Errorf("a new instance holds %s (%d writes), want the empty dataset", c, w)
 	}
 
@@ -62,18 +68,22 @@ func TestPostgreSQLBackupsOnSchedule(t *testing.T) {
 			t.Errorf("timing start %v end %v (%v %v), slot %v (%v)", start, end, err1, err2, at, err)
 		}
 	}
-	if c := str(&first, "status", "dataChecksum"); c != emptyChecksum {
+	waitFor(t, "the first backup's data recorded", func() (bool, error) { return backupData(t, u, postgres, name, first.GetName()) != "", nil })
+	if c := backupData(t, u, postgres, name, first.GetName()); c != emptyChecksum {
 		t.Errorf("first backup holds %s, want the empty dataset", c)
+	}
+	if _, found := first.Object["status"].(map[string]any)["dataChecksum"]; found {
+		t.Error("status.dataChecksum: a backup's status carries only what AppCat writes there")
 	}
 
 	// Data written now is in the next backups.
 	wrote := writeData(t, u, postgres, name, "orders-1", 1)
-	sum, _, _ := dataOf(wrote)
+	sum, _, _ := dataOf(t, wrote)
 	if sum != sha256Hex(emptyChecksum+"orders-1") {
 		t.Errorf("checksum after a write %s", sum)
 	}
 	waitBackups(t, u, postgres, name, "a backup holding the write", func(items []unstructured.Unstructured) bool {
-		return len(items) > 0 && str(&items[0], "status", "dataChecksum") == sum
+		return len(items) > 0 && backupData(t, u, postgres, name, items[0].GetName()) == sum
 	})
 
 	// Retention 3: more than three were taken by now or soon, three stay, the newest.
@@ -150,7 +160,7 @@ func TestSnapshotBackups(t *testing.T) {
 				if len(id) != 64 || id[:8] != b.GetName() {
 					t.Errorf("backup %s: status.id %q, want a snapshot id starting with the name", b.GetName(), id)
 				}
-				if str(&b, "status", "instance") != name || str(&b, "status", "dataChecksum") != emptyChecksum {
+				if str(&b, "status", "instance") != name {
 					t.Errorf("backup %s: status %v", b.GetName(), b.Object["status"])
 				}
 			}

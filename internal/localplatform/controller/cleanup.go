@@ -79,8 +79,8 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 		return true, nil // not made for this claim: not ours to delete
 	}
 
-	// Empty it: the viewer binding, the metrics Service and monitor, and the data history are the
-	// objects the controller puts there.
+	// Empty it: the viewer binding, the metrics Service and monitor, the probe and data
+	// histories and the platform's memory are the objects the controller puts there.
 	rb := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: name, Name: instanceViewerRoleBinding}}
 	if err := r.client.Delete(ctx, rb); err != nil && !apierrors.IsNotFound(err) {
 		return false, fmt.Errorf("deleting RoleBinding %s/%s: %w", name, instanceViewerRoleBinding, err)
@@ -92,6 +92,9 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 		return false, err
 	}
 	if err := r.deleteDataHistory(ctx, name); err != nil { // data.go
+		return false, err
+	}
+	if err := r.deleteState(ctx, name); err != nil { // state.go
 		return false, err
 	}
 

@@ -17,7 +17,7 @@ import (
 // controller first saw the annotation (or its current value): tests see a day of hourly backups
 // in 24 seconds at speed 3600.
 //
-// The anchor is kept in status.localPlatform.clock {speed, wallTime, platformTime}: at wallTime
+// The anchor is kept in memory.localPlatform.clock {speed, wallTime, platformTime}: at wallTime
 // the platform time was platformTime, and since then it runs at speed. It survives controller
 // restarts, and a client can compute a claim's platform time from it. A changed speed re-anchors
 // at the current platform time, so platform time never jumps; removing the annotation means
@@ -113,7 +113,7 @@ func claimClock(obj *unstructured.Unstructured, now time.Time) (platformClock, b
 	return c, changed, nil
 }
 
-// storedClock reads status.localPlatform.clock; an unreadable one counts as none.
+// storedClock reads memory.localPlatform.clock; an unreadable one counts as none.
 func storedClock(status any) platformClock {
 	m, _ := status.(map[string]any)
 	lp, _ := m[statusLocalPlatform].(map[string]any)

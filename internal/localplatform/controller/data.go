@@ -16,7 +16,7 @@ import (
 )
 
 // The data marker (extension): what an instance holds, so that backups and restores can be
-// verified rather than assumed. status.data {checksum, writes, updatedAt}:
+// verified rather than assumed. memory.data {checksum, writes, updatedAt}:
 //
 //   - a new instance holds the empty dataset (checksum sha256("")); a restored one the source's
 //     checksum as of the backup or timestamp; writes counts the writes this instance received;
@@ -24,7 +24,7 @@ import (
 //     the annotation is one write, checksum = sha256(previous checksum + payload);
 //   - every state is recorded with its platform time in the ConfigMap data-history of the
 //     instance namespace (key "history", a JSON list, oldest first), which answers restores to
-//     a point in time. It is created with the first write; until then status.data is the whole
+//     a point in time. It is created with the first write; until then memory.data is the whole
 //     history.
 
 const (
@@ -46,7 +46,7 @@ func sha256Hex(s string) string {
 // nextChecksum is the dataset's checksum after writing payload to a dataset with checksum prev.
 func nextChecksum(prev, payload string) string { return sha256Hex(prev + payload) }
 
-// dataState is status.data.
+// dataState is memory.data.
 type dataState struct {
 	Checksum  string
 	Writes    int64
@@ -57,7 +57,7 @@ func (d dataState) toMap() map[string]any {
 	return map[string]any{"checksum": d.Checksum, "writes": d.Writes, "updatedAt": platformStamp(d.UpdatedAt)}
 }
 
-// readData reads status.data from a status map.
+// readData reads memory.data from a status map.
 func readData(status any) (dataState, bool) {
 	s, _ := status.(map[string]any)
 	m, _ := s["data"].(map[string]any)
@@ -123,7 +123,7 @@ func (r *reconciler) readHistory(ctx context.Context, instanceNS string) ([]hist
 	return h, &cm, nil
 }
 
-// claimHistory is the data history of a claim: its ConfigMap, or status.data alone before the
+// claimHistory is the data history of a claim: its ConfigMap, or memory.data alone before the
 // first write.
 func (r *reconciler) claimHistory(ctx context.Context, obj *unstructured.Unstructured) ([]historyEntry, error) {
 	h, _, err := r.readHistory(ctx, str(obj, "status", "instanceNamespace"))
@@ -137,7 +137,7 @@ func (r *reconciler) claimHistory(ctx context.Context, obj *unstructured.Unstruc
 }
 
 // applyDataWrite performs the write the write-data annotation asks for, if it is a new one, and
-// puts the dataset into status.data (which holds the current state already).
+// puts the dataset into memory.data (which holds the current state already).
 func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, instanceNS string, now time.Time) error {
 	payload, ok := obj.GetAnnotations()[writeDataAnnotation]
 	if !ok {

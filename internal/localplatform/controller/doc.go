@@ -17,7 +17,9 @@
 //   - day-2 operations (operations.go): backups on the effective schedule with retention
 //     (api.appcat.vshn.io backup kinds), restore into a new claim, maintenance runs and release
 //     tags, all in the claim's platform time (clock-speed annotation), with a data marker in
-//     status.data so that backups and restores can be verified;
+//     memory.data so that backups and restores can be verified. The platform's memory is the
+//     ConfigMap local-platform-state of the instance namespace (state.go), never the claim:
+//     a claim's status holds only what AppCat writes there;
 //   - on deletion it removes the secret, the backups and the instance namespace itself, because
 //     this control plane runs neither the garbage collector nor the namespace controller.
 //

@@ -19,6 +19,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
@@ -272,5 +273,38 @@ func updateClaim(t testing.TB, c clients, k kindInfo, ns, name string, change fu
 func setParam(obj *unstructured.Unstructured, value any, path ...string) {
 	if err := unstructured.SetNestedField(obj.Object, value, append([]string{"spec", "parameters"}, path...)...); err != nil {
 		panic(err)
+	}
+}
+
+// memoryOf reads the local platform's memory of a claim's instance (package memory): what its
+// extensions record, which the claim's status does not carry. Its keys are the top-level fields.
+func memoryOf(t testing.TB, obj *unstructured.Unstructured) *unstructured.Unstructured {
+	t.Helper()
+	m, err := memory.OfClaim(ctxFor(t), admin(t).kube, obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// waitMemory polls the platform's memory of a claim's instance until match accepts it. Memory
+// changes that leave the claim's status as it was wake no watch on the claim, hence polling.
+func waitMemory(t testing.TB, c clients, k kindInfo, ns, name, what string, match func(mem *unstructured.Unstructured) bool) *unstructured.Unstructured {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	for {
+		claim, err := c.dyn.Resource(k.GVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+		if err == nil {
+			mem, err := memory.OfClaim(ctx, admin(t).kube, claim)
+			if err == nil && match(mem) {
+				return mem
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out after %s waiting for %s", waitTimeout, what)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 //     newer patch for every run: <version> or <version>.<n> becomes <version>.<n+1>; with
 //     maintenance.pinImageTag the run moves to that tag instead. The kind reports it as AppCat
 //     does (Redis: status.currentReleaseTag; MariaDB: status.mariadbVersion);
-//  4. status.lastMaintenance {startedAt, completedAt, success, message, backupName} records it.
+//  4. memory.lastMaintenance {startedAt, completedAt, success, message, backupName} records it.
 //
 // The release tag is the version itself (or the pinned tag) when the claim is first Ready and
 // again after a version change, as AppCat's maintenance.SetReleaseVersion chooses it. A window missed (the controller was down, the claim

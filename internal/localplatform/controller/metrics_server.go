@@ -208,9 +208,13 @@ func (s *metricsServer) query(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		for i := range list.Items {
-			obj := &list.Items[i]
-			if str(obj, "status", "instanceNamespace") == "" {
+			if str(&list.Items[i], "status", "instanceNamespace") == "" {
 				continue
+			}
+			obj, err := withStoredState(req.Context(), s.reader, &list.Items[i]) // state.go: its clock
+			if err != nil {
+				writeJSON(http.StatusServiceUnavailable, map[string]any{"status": "error", "errorType": "unavailable", "error": err.Error()})
+				return
 			}
 			for _, smp := range parseSamples(renderMetrics(k, obj, storedClock(obj.Object["status"]).at(now))) {
 				if !smp.matches(name, matchers) {

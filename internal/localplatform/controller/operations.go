@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 )
 
 // Day-2 operations of a claim (README: "Extensions for backup, restore and maintenance"): the
@@ -15,7 +17,7 @@ import (
 // write, and nothing is written when nothing is due.
 
 const (
-	statusLocalPlatform = "localPlatform"
+	statusLocalPlatform = memory.KeyLocalPlatform
 	keyBackupsFrom      = "backupsFrom"
 	keyMaintenanceFrom  = "maintenanceFrom"
 )
@@ -102,7 +104,7 @@ func earliest(ts ...time.Time) time.Time {
 	return out
 }
 
-// localPlatformStatus is status.localPlatform, created if missing.
+// localPlatformStatus is memory.localPlatform, created if missing.
 func localPlatformStatus(status map[string]any) map[string]any {
 	lp, ok := status[statusLocalPlatform].(map[string]any)
 	if !ok {
@@ -118,7 +120,7 @@ func dropEmptyLocalPlatform(status map[string]any) {
 	}
 }
 
-// platformTimeAt reads a platform time stored in status.localPlatform.
+// platformTimeAt reads a platform time stored in memory.localPlatform.
 func platformTimeAt(lp map[string]any, key string) (time.Time, bool) {
 	s, _ := lp[key].(string)
 	t, err := time.Parse(time.RFC3339, s)

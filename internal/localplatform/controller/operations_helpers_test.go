@@ -58,8 +58,7 @@ func listBackups(t testing.TB, c clients, k kindInfo, claimName string) []unstru
 	}
 	instanceField := map[string]string{"VSHNPostgreSQL": "databaseInstance", "VSHNRedis": "instance", "VSHNMariaDB": "instance"}[k.Kind]
 	items := slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool {
-		return str(&u, "status", instanceField) != claimName ||
-			str(&u, "status", "dataChecksum") == "" // being written
+		return str(&u, "status", instanceField) != claimName // or its status is still being written
 	})
 	slices.SortFunc(items, func(a, b unstructured.Unstructured) int { return backupTime(t, &b).Compare(backupTime(t, &a)) })
 	return items
@@ -97,23 +96,48 @@ func setAnnotation(t testing.TB, c clients, k kindInfo, name, key, value string)
 	})
 }
 
-// dataOf reads status.data.
-func dataOf(obj *unstructured.Unstructured) (checksum string, writes int64, updatedAt string) {
-	checksum = str(obj, "status", "data", "checksum")
-	writes, _, _ = unstructured.NestedInt64(obj.Object, "status", "data", "writes")
-	updatedAt = str(obj, "status", "data", "updatedAt")
+// dataOf reads the data marker of a claim's instance from the platform's memory.
+func dataOf(t testing.TB, obj *unstructured.Unstructured) (checksum string, writes int64, updatedAt string) {
+	t.Helper()
+	mem := memoryOf(t, obj)
+	checksum = str(mem, "data", "checksum")
+	writes, _, _ = unstructured.NestedInt64(mem.Object, "data", "writes")
+	updatedAt = str(mem, "data", "updatedAt")
 	return
 }
 
-// writeData writes payload through the data hook and waits until the claim holds it; it returns
-// the claim then.
+// writeData writes payload through the data hook and waits until the instance holds it; it
+// returns the claim then.
 func writeData(t testing.TB, c clients, k kindInfo, name, payload string, wantWrites int64) *unstructured.Unstructured {
 	t.Helper()
 	setAnnotation(t, c, k, name, writeDataAnnotation, payload)
-	return waitClaim(t, c, k, userNS(), name, "write "+payload+" applied", func(o *unstructured.Unstructured) bool {
-		_, w, _ := dataOf(o)
+	waitMemory(t, c, k, userNS(), name, "write "+payload+" applied", func(mem *unstructured.Unstructured) bool {
+		w, _, _ := unstructured.NestedInt64(mem.Object, "data", "writes")
 		return w == wantWrites
 	})
+	obj, err := c.dyn.Resource(k.GVR).Namespace(userNS()).Get(ctxFor(t), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj
+}
+
+// backupData is the checksum of the data a backup holds, as the platform's memory of its claim
+// records it; "" while it is not recorded (the record lands with the claim's next status).
+func backupData(t testing.TB, c clients, k kindInfo, claimName, backupName string) string {
+	t.Helper()
+	claim, err := c.dyn.Resource(k.GVR).Namespace(userNS()).Get(ctxFor(t), claimName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, _ := unstructured.NestedSlice(memoryOf(t, claim).Object, "localPlatform", "backups")
+	for _, e := range list {
+		if m, _ := e.(map[string]any); m["name"] == backupName {
+			s, _ := m["checksum"].(string)
+			return s
+		}
+	}
+	return ""
 }
 
 // syncedFalse waits until the claim fails and returns its Synced message.

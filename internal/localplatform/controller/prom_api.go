@@ -103,7 +103,10 @@ func (s *metricsServer) sliSeries(req *http.Request) ([]sliSeries, error) {
 			return nil, err
 		}
 		for i := range list.Items {
-			obj := &list.Items[i]
+			obj, err := withStoredState(req.Context(), s.reader, &list.Items[i]) // state.go
+			if err != nil {
+				return nil, err
+			}
 			instanceNS := str(obj, "status", "instanceNamespace")
 			if instanceNS == "" || !hasBeenProvisioned(obj) {
 				continue

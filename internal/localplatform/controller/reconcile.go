@@ -64,11 +64,12 @@ func (r *reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	pass := r.newPass()
 	ctx = withPass(logr.NewContext(ctx, log), pass)
+	ctx, err := r.loadState(ctx, obj) // state.go
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
-	var (
-		res ctrl.Result
-		err error
-	)
+	var res ctrl.Result
 	if obj.GetDeletionTimestamp() != nil {
 		res, err = r.finalize(ctx, obj)
 	} else {
@@ -340,16 +341,30 @@ func (r *reconciler) writeFailure(ctx context.Context, obj *unstructured.Unstruc
 
 // writeStatus writes status through the status subresource, and only if it changed: the
 // provider's benchmarks count API requests, and a no-op write would also wake every watcher.
+//
+// The platform's memory (state.go) is split off first and saved to its ConfigMap, before the
+// claim: a claim never shows a status whose memory could still be lost.
 func (r *reconciler) writeStatus(ctx context.Context, obj *unstructured.Unstructured, status map[string]any) error {
-	if sameJSON(obj.Object["status"], status) {
+	claimBefore, stateBefore := splitState(obj.Object["status"])
+	claimAfter, stateAfter := splitState(status)
+	if !sameJSON(stateBefore, stateAfter) {
+		instanceNS, _ := status["instanceNamespace"].(string)
+		if err := r.saveState(ctx, obj, instanceNS, stateAfter); err != nil {
+			return err
+		}
+	}
+	if sameJSON(claimBefore, claimAfter) {
+		obj.Object["status"] = status
 		return nil
 	}
 	before, _ := getCondition(obj, typeReady)
-	obj.Object["status"] = status
+	obj.Object["status"] = claimAfter
 	rv := obj.GetResourceVersion()
 	if err := r.client.Status().Update(ctx, obj); err != nil {
+		mergeState(obj, stateAfter)
 		return fmt.Errorf("updating claim status: %w", err)
 	}
+	mergeState(obj, stateAfter)
 	noteWrite(ctx, rv)
 	// One log line per change of the Ready verdict keeps controller.log readable.
 	log := logr.FromContextOrDiscard(ctx)

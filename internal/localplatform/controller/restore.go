@@ -17,7 +17,7 @@ import (
 // other, and the source may change or go. What each kind's composition does with it is its
 // restoreStyle, as on AppCat:
 //
-//   - backupName: the data the named backup of the source holds (status.dataChecksum). With
+//   - backupName: the data the named backup of the source holds (recorded in the source's memory, state.go). With
 //     recoveryTimeStamp as well, the source's data as of that time, which must not be before the
 //     backup.
 //   - recoveryTimeStamp without a backup (CloudNativePG): the source's data as of that time
@@ -140,6 +140,10 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		}
 		return dataState{}, err
 	}
+	src, err := withStoredState(ctx, r.client, src) // state.go: its data and clock
+	if err != nil {
+		return dataState{}, err
+	}
 	if _, ok := readData(src.Object["status"]); !ok {
 		return dataState{}, restoreMissing("source instance %s %q holds no data yet (not provisioned)", k.Kind, source)
 	}
@@ -157,8 +161,8 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if owner, _, _ := unstructured.NestedString(b.Object, "status", backupKinds[k.Kind].instanceField); owner != source {
 			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %q", backupName, k.Kind, owner, source)
 		}
-		checksum, _, _ := unstructured.NestedString(b.Object, "status", "dataChecksum")
-		if checksum == "" {
+		checksum, ok := backupData(src.Object["status"], backupName)
+		if !ok {
 			return dataState{}, restoreMissing("backup %q is not completed yet", backupName)
 		}
 		if stamp == "" {

@@ -17,7 +17,7 @@ func TestDataMarker(t *testing.T) {
 	name := uniqueName("data")
 	createClaim(t, u, mariadb, newClaim(mariadb, name, "", nil))
 	obj := waitReady(t, u, mariadb, userNS(), name)
-	c0, w0, at0 := dataOf(obj)
+	c0, w0, at0 := dataOf(t, obj)
 	if c0 != emptyChecksum || w0 != 0 {
 		t.Fatalf("new instance holds %s with %d writes", c0, w0)
 	}
@@ -26,12 +26,12 @@ func TestDataMarker(t *testing.T) {
 	}
 
 	obj = writeData(t, u, mariadb, name, "alpha", 1)
-	c1, _, _ := dataOf(obj)
+	c1, _, _ := dataOf(t, obj)
 	if c1 != sha256Hex(c0+"alpha") {
 		t.Errorf("after alpha: %s, want sha256(empty+alpha)", c1)
 	}
 	obj = writeData(t, u, mariadb, name, "beta", 2)
-	c2, _, _ := dataOf(obj)
+	c2, _, _ := dataOf(t, obj)
 	if c2 != sha256Hex(c1+"beta") {
 		t.Errorf("after beta: %s", c2)
 	}
@@ -42,12 +42,12 @@ func TestDataMarker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, w, _ := dataOf(now); c != c2 || w != 2 || now.GetResourceVersion() != touched.GetResourceVersion() {
+	if c, w, _ := dataOf(t, now); c != c2 || w != 2 || now.GetResourceVersion() != touched.GetResourceVersion() {
 		t.Errorf("unchanged payload: checksum %s writes %d, claim rewritten %v", c, w, now.GetResourceVersion() != touched.GetResourceVersion())
 	}
 	// alpha again after beta is a new write.
 	obj = writeData(t, u, mariadb, name, "alpha", 3)
-	c3, _, _ := dataOf(obj)
+	c3, _, _ := dataOf(t, obj)
 	if c3 != sha256Hex(c2+"alpha") {
 		t.Errorf("alpha again: %s", c3)
 	}
@@ -98,12 +98,12 @@ func TestRestore(t *testing.T) {
 	srcPassword := string(getSecret(t, u, userNS(), src+"-conn").Data["POSTGRESQL_PASSWORD"])
 
 	afterA := writeData(t, u, postgres, src, "A", 1)
-	sumA, _, atA := dataOf(afterA)
+	sumA, _, atA := dataOf(t, afterA)
 	backup := waitBackups(t, u, postgres, src, "a backup holding A", func(items []unstructured.Unstructured) bool {
-		return len(items) > 0 && str(&items[0], "status", "dataChecksum") == sumA
+		return len(items) > 0 && backupData(t, u, postgres, src, items[0].GetName()) == sumA
 	})[0]
 	afterB := writeData(t, u, postgres, src, "B", 2)
-	sumB, _, atB := dataOf(afterB)
+	sumB, _, atB := dataOf(t, afterB)
 	if atA >= atB {
 		t.Fatalf("writes A (%s) and B (%s) not apart in platform time", atA, atB)
 	}
@@ -129,7 +129,7 @@ func TestRestore(t *testing.T) {
 	t.Run("FromBackup", func(t *testing.T) {
 		// StackGres restores the named backup (vshnpostgres/postgresql_deploy.go).
 		got, _ := restoreInto(t, map[string]any{"claimName": src, "backupName": backup.GetName()}, compositionStackGres)
-		if c, w, _ := dataOf(got); c != sumA || w != 0 {
+		if c, w, _ := dataOf(t, got); c != sumA || w != 0 {
 			t.Errorf("restored from backup %s: checksum %s (writes %d), want A's %s (B's is %s)", backup.GetName(), c, w, sumA, sumB)
 		}
 	})
@@ -137,43 +137,43 @@ func TestRestore(t *testing.T) {
 		// CloudNativePG recovers from the continuous backup to its end, whatever backup is
 		// named (vshnpostgrescnpg/restore.go).
 		got, _ := restoreInto(t, map[string]any{"claimName": src, "backupName": backup.GetName()})
-		if c, _, _ := dataOf(got); c != sumB {
+		if c, _, _ := dataOf(t, got); c != sumB {
 			t.Errorf("CloudNativePG restore naming backup %s: checksum %s, want the latest state B's %s", backup.GetName(), c, sumB)
 		}
 	})
 	t.Run("StackGresWithoutBackupNameStartsEmpty", func(t *testing.T) {
 		got, _ := restoreInto(t, map[string]any{"claimName": src}, compositionStackGres)
-		if c, _, _ := dataOf(got); c != emptyChecksum {
+		if c, _, _ := dataOf(t, got); c != emptyChecksum {
 			t.Errorf("StackGres restore without backupName: checksum %s, want the empty dataset as on AppCat", c)
 		}
 	})
 	t.Run("PointInTime", func(t *testing.T) {
 		got, _ := restoreInto(t, map[string]any{"claimName": src, "recoveryTimeStamp": atA})
-		if c, _, _ := dataOf(got); c != sumA {
+		if c, _, _ := dataOf(t, got); c != sumA {
 			t.Errorf("restored to %s: checksum %s, want A's %s (B's is %s)", atA, c, sumA, sumB)
 		}
 		before, _ := time.Parse(time.RFC3339, atA)
 		got, _ = restoreInto(t, map[string]any{"claimName": src, "recoveryTimeStamp": before.Add(-time.Second).Format(time.RFC3339)})
-		if c, _, _ := dataOf(got); c != emptyChecksum {
+		if c, _, _ := dataOf(t, got); c != emptyChecksum {
 			t.Errorf("restored to just before A: checksum %s, want the empty dataset", c)
 		}
 	})
 	t.Run("Latest", func(t *testing.T) {
 		got, _ := restoreInto(t, map[string]any{"claimName": src})
-		if c, _, _ := dataOf(got); c != sumB {
+		if c, _, _ := dataOf(t, got); c != sumB {
 			t.Errorf("restored to the latest state: checksum %s, want B's %s", c, sumB)
 		}
 		// The restored instance is an instance of its own: writes to it do not touch the source.
 		name := got.GetName()
 		after := writeData(t, u, postgres, name, "C", 1)
-		if c, _, _ := dataOf(after); c != sha256Hex(sumB+"C") {
+		if c, _, _ := dataOf(t, after); c != sha256Hex(sumB+"C") {
 			t.Errorf("write to the restored instance: %s", c)
 		}
 		srcNow, err := u.dyn.Resource(postgres.GVR).Namespace(userNS()).Get(ctxFor(t), src, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, _, _ := dataOf(srcNow); c != sumB {
+		if c, _, _ := dataOf(t, srcNow); c != sumB {
 			t.Errorf("source changed by a write to the restored instance: %s", c)
 		}
 	})
@@ -184,14 +184,14 @@ func TestRestore(t *testing.T) {
 		o.SetAnnotations(map[string]string{clockSpeedAnnotation: "3600"})
 		createClaim(t, u, redis, o)
 		waitReady(t, u, redis, userNS(), rsrc)
-		sum, _, _ := dataOf(writeData(t, u, redis, rsrc, "cache-1", 1))
+		sum, _, _ := dataOf(t, writeData(t, u, redis, rsrc, "cache-1", 1))
 		b := waitBackups(t, u, redis, rsrc, "a backup holding cache-1", func(items []unstructured.Unstructured) bool {
-			return len(items) > 0 && str(&items[0], "status", "dataChecksum") == sum
+			return len(items) > 0 && backupData(t, u, redis, rsrc, items[0].GetName()) == sum
 		})[0]
 		writeData(t, u, redis, rsrc, "cache-2", 2)
 		name := uniqueName("rrst")
 		createClaim(t, u, redis, newClaim(redis, name, "", map[string]any{"restore": map[string]any{"claimName": rsrc, "backupName": b.GetName()}}))
-		if c, _, _ := dataOf(waitReady(t, u, redis, userNS(), name)); c != sum {
+		if c, _, _ := dataOf(t, waitReady(t, u, redis, userNS(), name)); c != sum {
 			t.Errorf("Redis restored from %s: %s, want %s", b.GetName(), c, sum)
 		}
 	})
@@ -252,7 +252,7 @@ func TestRestoreFailures(t *testing.T) {
 		syncedFalse(t, u, postgres, name)
 		createClaim(t, u, postgres, newClaim(postgres, later, "", nil))
 		waitReady(t, u, postgres, userNS(), later)
-		if c, _, _ := dataOf(waitReady(t, u, postgres, userNS(), name)); c != emptyChecksum {
+		if c, _, _ := dataOf(t, waitReady(t, u, postgres, userNS(), name)); c != emptyChecksum {
 			t.Errorf("restored from an empty source: %s", c)
 		}
 	})

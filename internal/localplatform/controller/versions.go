@@ -6,7 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// The version an instance runs is the controller's own bookkeeping, in status.localPlatform:
+// The version an instance runs is the controller's own bookkeeping, in memory.localPlatform:
 // version (as the claim asks for it, e.g. "16" or "7.2"), previousVersion (before the last
 // change) and releaseTag (the image tag: the version, a patch release that maintenance moved to,
 // or the pinned tag). What a claim reports of it is each kind's own status fields, as AppCat
@@ -27,7 +27,7 @@ func previousRunningVersion(status map[string]any) string {
 	return bookkeeping(status, keyPreviousVersion)
 }
 
-// bookkeeping reads one string of status.localPlatform without creating it.
+// bookkeeping reads one string of memory.localPlatform without creating it.
 func bookkeeping(status map[string]any, key string) string {
 	lp, _ := status[statusLocalPlatform].(map[string]any)
 	v, _ := lp[key].(string)

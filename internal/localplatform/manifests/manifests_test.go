@@ -18,6 +18,7 @@ import (
 	sigsjson "sigs.k8s.io/json"
 
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 )
 
 // strictDecode converts an object into its typed struct and fails on any field the type does not
@@ -401,18 +402,15 @@ func TestCRDSchemas(t *testing.T) {
 			if s := prop(t, root, "status.namespaceConditions[].observedGeneration"); s.Type != "integer" {
 				t.Errorf("status.namespaceConditions[].observedGeneration: type %q", s.Type)
 			}
-			// extensions of the local platform (README: backup, restore and maintenance)
-			for p, typ := range map[string]string{
-				"status.localPlatform.version": "string", "status.localPlatform.releaseTag": "string", "status.data.checksum": "string", "status.data.writes": "integer",
-				"status.data.updatedAt": "string", "status.lastMaintenance.startedAt": "string",
-				"status.lastMaintenance.completedAt": "string", "status.lastMaintenance.success": "boolean",
-				"status.lastMaintenance.message": "string", "status.lastMaintenance.backupName": "string",
-				"status.localPlatform.clock.speed": "number", "status.localPlatform.clock.wallTime": "string",
-				"status.localPlatform.clock.platformTime": "string", "status.localPlatform.backupsFrom": "string",
-				"status.localPlatform.maintenanceFrom": "string",
-			} {
-				if s := prop(t, root, p); s.Type != typ {
-					t.Errorf("%s: type %q, want %q", p, s.Type, typ)
+			// Nothing but AppCat's own status fields: the platform keeps its memory elsewhere
+			// (package memory), and, as AppCat's CRDs, the status drops unknown fields.
+			st := root.Properties["status"]
+			if st.XPreserveUnknownFields != nil && *st.XPreserveUnknownFields {
+				t.Error("status keeps unknown fields; AppCat's CRD prunes them")
+			}
+			for _, k := range memory.Keys {
+				if _, ok := st.Properties[k]; ok {
+					t.Errorf("status.%s: a field of the platform's memory, which AppCat's status does not have", k)
 				}
 			}
 

@@ -205,7 +205,7 @@ const databaseUserDescription = "A database user of an AppCat PostgreSQL or Mari
 	"and retries when someone else wrote in between: many users of one instance can be created in one apply (`count`, `for_each`). " +
 	"The apply waits until the platform reports the instance ready and the user's connection secret written.\n\n" +
 	"~> **Destroying a user keeps its role and database.** Removing the entry makes the platform delete the user's connection secret, " +
-	"but — AppCat's documented behaviour — it keeps the role and the database with its data (the claim's `status.retainedRoles` lists them). " +
+	"but — AppCat's documented behaviour — it keeps the role and the database with its data. " +
 	"`terraform destroy` says so in a warning with the SQL to drop them. Creating the user again later gives it its old role back.\n\n" +
 	"To keep the password out of the Terraform state altogether, do not read `connection_details`: configure clients with the " +
 	"`appcat_connection` ephemeral resource instead, which reads the same secret without storing it."
@@ -403,8 +403,8 @@ func retainedRoleWarning(t userTarget, database string, sharedWith []string) (su
 	summary = fmt.Sprintf("The platform keeps role %s and database %s of %s", t.user, database, t.instanceID())
 	var b strings.Builder
 	fmt.Fprintf(&b, "User %s was removed from %s instance %s and its connection secret is deleted. "+
-		"As documented for AppCat, the platform keeps the role (user) %q and the database %q with all their data "+
-		"(status.retainedRoles of the claim lists them); creating the user again gives it the same role back.\n\n", t.user, t.kind.displayName, t.instanceID(), t.user, database)
+		"As documented for AppCat, the platform keeps the role (user) %q and the database %q with all their data; "+
+		"creating the user again gives it the same role back.\n\n", t.user, t.kind.displayName, t.instanceID(), t.user, database)
 	b.WriteString("If they are no longer needed, drop them yourself, connected as the instance's admin user (connection_details of the instance resource):\n\n")
 	switch t.kind.api.Kind {
 	case appcat.MariaDB.Kind:

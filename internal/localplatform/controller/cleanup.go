@@ -26,7 +26,7 @@ const namespaceGoneRetry = 200 * time.Millisecond
 // namespace. So the controller deletes every object it created itself, and completes the
 // namespace deletion through the namespace's finalize subresource.
 func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructured) (ctrl.Result, error) {
-	if !controllerutil.ContainsFinalizer(obj, finalizer) {
+	if !controllerutil.ContainsFinalizer(obj, finalizer) && !controllerutil.ContainsFinalizer(obj, legacyFinalizer) {
 		return ctrl.Result{}, nil
 	}
 	if err := r.deleteOwnedSecrets(ctx, obj, ""); err != nil {
@@ -55,6 +55,7 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 		}
 	}
 	controllerutil.RemoveFinalizer(obj, finalizer)
+	controllerutil.RemoveFinalizer(obj, legacyFinalizer)
 	if err := r.client.Update(ctx, obj); err != nil {
 		if apierrors.IsNotFound(err) {
 			return ctrl.Result{}, nil

@@ -2,7 +2,7 @@
 // of the kinds in kinds.go (VSHNPostgreSQL, VSHNRedis, VSHNMariaDB) it does, as far as a client
 // of the Kubernetes API can see, what AppCat and Crossplane do — without running a database:
 //
-//   - finalizer local.appcat.vshn.io/cleanup, spec.compositionRef (the kind's default
+//   - Crossplane's claim finalizer, spec.compositionRef (the kind's default
 //     composition) and spec.resourceRef (composite X<Kind> named <claim>-<5 random letters>);
 //   - the instance namespace vshn-<service>-<composite> with a RoleBinding
 //     appcat:services:read for the subjects of the claim namespace's appcat-customer binding;

@@ -25,7 +25,7 @@ import (
 
 const (
 	group           = "vshn.appcat.vshn.io"
-	finalizerName   = "local.appcat.vshn.io/cleanup"
+	finalizerName   = "finalizer.apiextensions.crossplane.io" // Crossplane's claim finalizer
 	delayAnnotation = "local.appcat.vshn.io/provisioning-delay"
 	// waitTimeout bounds every wait for the controller; with delay 0 a claim is Ready in
 	// milliseconds, so hitting it means the controller is not doing its job.

@@ -7,8 +7,12 @@ import (
 
 // Names and labels shared by the controller's objects.
 const (
-	// finalizer keeps a claim until its instance namespace and connection secret are gone.
-	finalizer = "local.appcat.vshn.io/cleanup"
+	// finalizer keeps a claim until its instance namespace and connection secret are gone. It is
+	// Crossplane's claim finalizer, so that a claim's metadata is what a client sees on AppCat.
+	finalizer = "finalizer.apiextensions.crossplane.io"
+	// legacyFinalizer is the name earlier versions of this platform used; claims in a platform
+	// state made by one still carry it, and deleting them removes it too.
+	legacyFinalizer = "local.appcat.vshn.io/cleanup"
 	// delayAnnotation overrides the platform's provisioningDelay for one claim.
 	delayAnnotation = "local.appcat.vshn.io/provisioning-delay"
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -128,8 +129,22 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 	}
 	id := claim.ID()
 	tflog.Info(ctx, fmt.Sprintf("applying %s %s", d.api.Kind, id), map[string]any{"field_manager": r.fieldManager()})
-	applied, err := appcat.ApplyClaim(ctx, client, d.api, r.fieldManager(), claim)
-	if err != nil {
+	var (
+		applied  *appcat.Claim[P]
+		existing *appcat.ExistingClaim
+		err      error
+	)
+	if action == "create" {
+		applied, existing, err = appcat.CreateClaim(ctx, client, d.api, r.fieldManager(), claim)
+	} else {
+		applied, err = appcat.ApplyClaim(ctx, client, d.api, r.fieldManager(), claim)
+	}
+	switch {
+	case errors.Is(err, appcat.ErrClaimExists):
+		summary, detail := instanceExistsError(d, id, existing)
+		diags.AddAttributeError(path.Root("name"), summary, detail)
+		return
+	case err != nil:
 		diags.AddError(fmt.Sprintf("Could not %s %s instance %s", action, d.displayName, id), appcat.Explain(err))
 		return
 	}

@@ -22,6 +22,7 @@ import (
 
 func adminDynamic(t *testing.T) dynamic.Interface {
 	t.Helper()
+	skipWithoutPlatform(t)
 	dyn, err := dynamic.NewForConfig(platformtest.Platform().AdminConfig())
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -31,7 +32,12 @@ const failNamePattern = "^fail-"
 
 func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC") == "" {
-		// Unit tests only: no platform needed.
+		// Unit tests only: there is no platform, so the acceptance tests (TestAcc…) are skipped
+		// here rather than each on its own, before anything reaches for the platform.
+		flag.Parse()
+		if f := flag.Lookup("test.skip"); f != nil && f.Value.String() == "" {
+			_ = f.Value.Set("^TestAcc")
+		}
 		os.Exit(m.Run())
 	}
 	platformtest.Main(m)
@@ -74,9 +80,7 @@ func setupAcceptancePlatform() error {
 // see each other's claims.
 func testNamespace(t testing.TB) string {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 to run it against the local platform")
-	}
+	skipWithoutPlatform(t)
 	cs := adminClientset(t)
 	name := fmt.Sprintf("acc-%d", rand.IntN(1_000_000_000))
 	_, err := cs.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{})
@@ -86,8 +90,17 @@ func testNamespace(t testing.TB) string {
 	return name
 }
 
+// skipWithoutPlatform skips an acceptance test when TF_ACC is not set: there is no platform then.
+func skipWithoutPlatform(t testing.TB) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it against the local platform")
+	}
+}
+
 func adminClientset(t testing.TB) kubernetes.Interface {
 	t.Helper()
+	skipWithoutPlatform(t)
 	cs, err := kubernetes.NewForConfig(platformtest.Platform().AdminConfig())
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
@@ -139,7 +140,8 @@ type badInput struct {
 	want  string // regexp of the error
 }
 
-// rejectedAtPlanTime checks that each bad input fails the plan with the expected error.
+// rejectedAtPlanTime checks that each bad input fails the plan with the expected error, and that
+// none of them reached the platform: the namespace holds no instance afterwards.
 func (k accKind) rejectedAtPlanTime(t *testing.T, bad []badInput) {
 	ns := testNamespace(t)
 	var steps []resource.TestStep
@@ -151,6 +153,16 @@ func (k accKind) rejectedAtPlanTime(t *testing.T, bad []badInput) {
 		steps = append(steps, resource.TestStep{Config: k.config(ns, name, b.lines...), PlanOnly: true, ExpectError: regexp.MustCompile(b.want)})
 	}
 	k.test(t, steps...)
+	if t.Failed() {
+		return
+	}
+	list, err := adminDynamic(t).Resource(k.api.GVR()).Namespace(ns).List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range list.Items {
+		t.Errorf("a rejected plan created %s %s/%s", k.api.Kind, ns, u.GetName())
+	}
 }
 
 // deletionProtectionRefusesDestroy: a new instance is protected (as on the platform), destroy

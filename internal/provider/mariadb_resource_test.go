@@ -136,7 +136,10 @@ func TestAccMariaDB(t *testing.T) {
 			{lines: []string{`instances = 2`}, want: `(?s)Attribute instances value must be one of.*2`},
 			{lines: []string{`version = "10.3"`}, want: `(?s)Attribute version value must be one of`},
 			{lines: []string{`plan = "plus-2"`}, want: `(?s)Plan\s+"plus-2"\s+is\s+not\s+offered\s+on\s+this\s+cluster.*standard-8\s+\(2\s+CPU,\s+8Gi\s+memory`},
-			{lines: []string{`proxysql_memory_limit = "lots"`}, want: `(?s)Invalid quantity.*proxysql_memory_limit = "lots"`},
+			{lines: []string{`proxysql_memory_limit = "lots"`}, want: `(?s)Invalid size.*proxysql_memory_limit = "lots"`},
+			{lines: []string{`disk = "0Gi"`}, want: `(?s)Invalid size.*disk = "0Gi"`},
+			{lines: []string{`memory_request = "-1Mi"`}, want: `(?s)Invalid size.*memory_request = "-1Mi"`},
+			{lines: []string{`proxysql_cpu_request = "-50m"`}, want: `(?s)Invalid size.*proxysql_cpu_request = "-50m"`},
 			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)Service level guaranteed needs high availability.*needs at least 3\s+instances`},
 			{lines: []string{`ip_filter = ["10.0.0.0/33"]`}, want: `(?s)Invalid IP range.*ip_filter`},
 		})

@@ -125,7 +125,11 @@ func TestAccRedis(t *testing.T) {
 			{lines: []string{`version = "6.2"`}, want: `(?s)Attribute version value must be one of`},
 			{lines: []string{`plan = "standard-8"`}, want: `(?s)Plan\s+"standard-8"\s+is\s+not\s+offered\s+on\s+this\s+cluster.*standard-4\s+\(1\s+CPU,\s+4Gi\s+memory`},
 			{lines: []string{`plan = "Standard 8"`}, want: `(?s)Attribute plan must be a plan name`},
-			{lines: []string{`memory_limits = "lots"`}, want: `(?s)Invalid quantity.*memory_limits = "lots"`},
+			{lines: []string{`memory_limits = "lots"`}, want: `(?s)Invalid size.*memory_limits = "lots"`},
+			{lines: []string{`disk = "-10Gi"`}, want: `(?s)Invalid size.*disk = "-10Gi".*"-10Gi" is not a size: it must be greater than zero`},
+			{lines: []string{`memory_limits = "-1Gi"`}, want: `(?s)Invalid size.*memory_limits = "-1Gi"`},
+			{lines: []string{`cpu_limits = "0"`}, want: `(?s)Invalid size.*cpu_limits = "0"`},
+			{lines: []string{`cpu_requests = "-250m"`}, want: `(?s)Invalid size.*cpu_requests = "-250m"`},
 			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)Service level guaranteed needs high availability.*needs at least 3\s+instances`},
 			{lines: []string{`redis_settings = ""`}, want: `(?s)Attribute redis_settings string length must be at least 1`},
 		})

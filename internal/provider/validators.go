@@ -11,11 +11,12 @@ import (
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
-// quantityValidator checks a Kubernetes resource quantity such as "20Gi" or "500m".
+// quantityValidator checks a size: a Kubernetes resource quantity greater than zero, such as
+// "20Gi" or "500m".
 type quantityValidator struct{}
 
 func (quantityValidator) Description(context.Context) string {
-	return "must be a Kubernetes quantity such as 20Gi or 500m"
+	return "must be a Kubernetes quantity greater than zero, such as 20Gi or 500m"
 }
 func (v quantityValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
@@ -23,8 +24,8 @@ func (quantityValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := appcat.ValidQuantity(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid quantity", err.Error())
+	if err := appcat.ValidSize(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid size", err.Error())
 	}
 }
 

@@ -127,6 +127,9 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	if err != nil {
 		return ctrl.Result{}, userError{msg: err.Error()}
 	}
+	if err := checkSizes(obj); err != nil { // sizes.go
+		return ctrl.Result{}, err
+	}
 	ops, err := r.prepareOps(ctx, obj) // clock, restore: operations.go
 	if err != nil {
 		return ctrl.Result{}, err

@@ -179,9 +179,11 @@ func (recoveryTimestampValidator) ValidateString(_ context.Context, req validato
 	s := req.ConfigValue.ValueString()
 	_, err := time.Parse(time.RFC3339, s)
 	if err != nil || !rfc3339Seconds.MatchString(s) {
+		// Named in the text: Terraform points a nested attribute's error at the line of the
+		// whole restore object, so the line alone does not say which attribute is wrong.
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid recovery timestamp",
-			fmt.Sprintf("%q is not a point in time the platform accepts: use RFC 3339 with seconds and a zone, without fractions of a second, "+
-				"e.g. 2026-05-04T13:45:00Z or 2026-05-04T15:45:00+02:00.", s))
+			fmt.Sprintf("Attribute %s: %q is not a point in time the platform accepts: use RFC 3339 with seconds and a zone, without fractions of a second, "+
+				"e.g. 2026-05-04T13:45:00Z or 2026-05-04T15:45:00+02:00.", req.Path, s))
 	}
 }
 

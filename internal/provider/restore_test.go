@@ -186,7 +186,9 @@ variable "recovery_timestamp" { type = string }
 				{lines: append([]string{`backend = "stackgres"`}, restore(`source_instance = "shop-db"`)...),
 					want: wrapped(`Restore needs a backup name.*appcat_backups`)},
 				{lines: restore(`source_instance = "shop-db"`, `recovery_timestamp = "2026-05-04 13:45"`),
-					want: wrapped(`Invalid recovery timestamp.*RFC 3339`)},
+					want: wrapped(`Invalid recovery timestamp.*Attribute restore.recovery_timestamp: "2026-05-04 13:45" is not a point in time.*RFC 3339`)},
+				{lines: restore(`source_instance = "shop-db"`, `recovery_timestamp = "yesterday"`),
+					want: wrapped(`Invalid recovery timestamp.*Attribute restore.recovery_timestamp: "yesterday" is not a point in time`)},
 				{name: "shop-db", lines: restore(`source_instance = "shop-db"`),
 					want: wrapped(`An instance cannot be restored from itself`)},
 			})

@@ -101,10 +101,10 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"allowed_namespaces": stringListAttribute("Further namespaces whose workloads may connect to the instance."),
 		"allowed_groups":     stringListAttribute("Groups that get access to the instance namespace (logs, pods, port-forward)."),
 		"allowed_users":      stringListAttribute("Users that get access to the instance namespace (logs, pods, port-forward)."),
-		"node_selector":      stringMapAttribute("Node selector for the instance's pods (`spec.parameters.scheduling.nodeSelector`)."),
-		"labels": stringMapAttribute("Labels of the claim. Labels other tools set are left alone. " +
-			"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on; the platform refuses a name it does not know."),
-		"annotations": stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone."),
+		"node_selector":      stringMapAttribute("Node selector for the instance's pods (`spec.parameters.scheduling.nodeSelector`).", labelMapValidator()),
+		"labels": stringMapAttribute("Labels of the claim. Labels other tools set are left alone. "+
+			"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on; the platform refuses a name it does not know.", labelMapValidator()),
+		"annotations": stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone.", annotationMapValidator()),
 		"connection_secret_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
@@ -206,12 +206,12 @@ func stringListAttribute(doc string) schema.ListAttribute {
 	}
 }
 
-func stringMapAttribute(doc string) schema.MapAttribute {
+func stringMapAttribute(doc string, more ...validator.Map) schema.MapAttribute {
 	return schema.MapAttribute{
 		Optional:            true,
 		ElementType:         types.StringType,
 		MarkdownDescription: doc,
-		Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+		Validators:          append([]validator.Map{mapvalidator.SizeAtLeast(1)}, more...),
 	}
 }
 

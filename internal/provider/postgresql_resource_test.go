@@ -187,6 +187,10 @@ func TestAccPostgreSQL(t *testing.T) {
 			{lines: []string{`ip_filter = ["10.0.0.0/33"]`}, want: `(?s)Invalid IP range.*ip_filter`},
 			{lines: []string{`extensions = [{ name = "pgvector", image = "ghcr.io/example/pgvector:1" }]`}, want: `(?s)Extension images need CloudNativePG and PostgreSQL 18.*extensions\[0\]\.image`},
 			{lines: []string{`backend = "crunchy"`}, want: `(?s)Attribute backend value must be one of`},
+			{lines: []string{`labels = { "bad key!" = "x" }`}, want: wrapped(`Invalid label key.*Attribute labels: key "bad key!" is not a valid Kubernetes label key`)},
+			{lines: []string{`labels = { team = "a b" }`}, want: wrapped(`Invalid label value.*Attribute labels: the value "a b" of key "team"`)},
+			{lines: []string{`annotations = { "bad key!" = "x" }`}, want: wrapped(`Invalid annotation key.*Attribute annotations`)},
+			{lines: []string{`node_selector = { "kubernetes.io/os" = "linux os" }`}, want: wrapped(`Invalid label value.*Attribute node_selector`)},
 		})
 	})
 

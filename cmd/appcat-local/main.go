@@ -29,11 +29,11 @@ import (
 const usage = `appcat-local runs the local AppCat platform (kube-apiserver + etcd on 127.0.0.1).
 
 Usage:
-  appcat-local up      start it in the background (builds etcd and kube-apiserver the first time)
+  appcat-local up      start it in the background (builds the control plane the first time)
   appcat-local down    stop it (--purge also removes the state dir)
   appcat-local status  show what runs
   appcat-local env     print the environment a terraform run needs (--token: host/token/CA instead)
-  appcat-local build   build etcd and kube-apiserver if their pinned versions changed (up does it too)
+  appcat-local build   build etcd, kube-apiserver and kube-controller-manager if their pins changed (up does it too)
 
 Run "appcat-local <command> -h" for the flags of a command.
 `
@@ -104,7 +104,7 @@ func build(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("etcd and kube-apiserver are in %s (%s)\n", dir, time.Since(started).Round(time.Second))
+	fmt.Printf("etcd, kube-apiserver and kube-controller-manager are in %s (%s)\n", dir, time.Since(started).Round(time.Second))
 	return nil
 }
 

@@ -18,14 +18,18 @@ const (
 	// ModulePath is the module path of this repository; FindRepoRoot looks for its go.mod.
 	ModulePath = "github.com/vshn/terraform-provider-appcat"
 
-	// EnvBinDir names a directory that already holds etcd and kube-apiserver; when set,
+	// EnvBinDir names a directory that already holds etcd, kube-apiserver and kube-controller-manager; when set,
 	// EnsureBinaries builds nothing and returns it.
 	EnvBinDir = "APPCAT_LOCAL_BIN_DIR"
 
 	etcdBinary      = "etcd"
 	apiserverBinary = "kube-apiserver"
+	kcmBinary       = "kube-controller-manager"
 	stampFile       = ".stamp"
 )
+
+// controlPlaneBinaries are what EnsureBinaries provides; a directory that lacks one is rebuilt.
+var controlPlaneBinaries = []string{etcdBinary, apiserverBinary, kcmBinary}
 
 // controlPlaneInputs are the files of tools/controlplane that pin what gets built; the stamp
 // is a hash over them.
@@ -43,7 +47,7 @@ func FindRepoRoot(dir string) (string, error) {
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", fmt.Errorf("no go.mod of module %s in %s or above (run inside the repository, or set %s to a directory with etcd and kube-apiserver)", ModulePath, dir, EnvBinDir)
+			return "", fmt.Errorf("no go.mod of module %s in %s or above (run inside the repository, or set %s to a directory with etcd, kube-apiserver and kube-controller-manager)", ModulePath, dir, EnvBinDir)
 		}
 		d = parent
 	}
@@ -58,7 +62,7 @@ func goModModule(data []byte) string {
 	return ""
 }
 
-// EnsureBinaries returns a directory holding etcd and kube-apiserver. They are built with the
+// EnsureBinaries returns a directory holding etcd, kube-apiserver and kube-controller-manager. They are built with the
 // go tool from <repoRoot>/tools/controlplane into <repoRoot>/bin/controlplane, and rebuilt only
 // when the pinned versions (the hash of that module's go.mod, go.sum and cmd/etcd/main.go)
 // change. With APPCAT_LOCAL_BIN_DIR set, that directory is returned as it is.
@@ -67,7 +71,7 @@ func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string
 		log = io.Discard
 	}
 	if dir := os.Getenv(EnvBinDir); dir != "" {
-		for _, b := range []string{etcdBinary, apiserverBinary} {
+		for _, b := range controlPlaneBinaries {
 			if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
 				return "", fmt.Errorf("%s=%s: %w", EnvBinDir, dir, err)
 			}
@@ -132,7 +136,7 @@ func upToDate(binDir, stamp string) bool {
 	if err != nil || strings.TrimSpace(string(data)) != stamp {
 		return false
 	}
-	for _, b := range []string{etcdBinary, apiserverBinary} {
+	for _, b := range controlPlaneBinaries {
 		if fi, err := os.Stat(filepath.Join(binDir, b)); err != nil || fi.Mode()&0o111 == 0 {
 			return false
 		}
@@ -156,12 +160,13 @@ func buildControlPlane(ctx context.Context, src, binDir string, log io.Writer) e
 	major, minor, _ := strings.Cut(strings.TrimPrefix(k8sVersion, "v"), ".")
 	minor, _, _ = strings.Cut(minor, ".")
 	const v = "k8s.io/component-base/version"
-	apiserverLdflags := fmt.Sprintf("-s -w -X %[1]s.gitVersion=%[2]s -X %[1]s.gitMajor=%[3]s -X %[1]s.gitMinor=%[4]s -X %[1]s.gitTreeState=clean",
+	k8sLdflags := fmt.Sprintf("-s -w -X %[1]s.gitVersion=%[2]s -X %[1]s.gitMajor=%[3]s -X %[1]s.gitMinor=%[4]s -X %[1]s.gitTreeState=clean",
 		v, k8sVersion, major, minor)
 
 	builds := []struct{ out, pkg, ldflags string }{
 		{etcdBinary, "./cmd/etcd", "-s -w"},
-		{apiserverBinary, "k8s.io/kubernetes/cmd/kube-apiserver", apiserverLdflags},
+		{apiserverBinary, "k8s.io/kubernetes/cmd/kube-apiserver", k8sLdflags},
+		{kcmBinary, "k8s.io/kubernetes/cmd/kube-controller-manager", k8sLdflags},
 	}
 	for _, b := range builds {
 		fmt.Fprintf(log, "building %s (%s) into %s — the first build takes a few minutes\n", b.out, b.pkg, binDir)

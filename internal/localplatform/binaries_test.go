@@ -35,7 +35,7 @@ func TestEnsureBinariesBinDirOverride(t *testing.T) {
 	if _, err := localplatform.EnsureBinaries(context.Background(), "", nil); err == nil {
 		t.Errorf("%s naming a directory without binaries was accepted", localplatform.EnvBinDir)
 	}
-	for _, b := range []string{"etcd", "kube-apiserver"} {
+	for _, b := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
 		if err := os.WriteFile(filepath.Join(empty, b), []byte("#!/bin/sh\n"), 0o755); err != nil {
 			t.Fatal(err)
 		}

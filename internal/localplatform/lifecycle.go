@@ -21,7 +21,7 @@ import (
 var ErrNotRunning = errors.New("no local platform runs here")
 
 // processNames in the order Down stops them.
-var processNames = []string{"controller", "kube-apiserver", "etcd"}
+var processNames = []string{"controller", kcmProcess, "kube-apiserver", "etcd"}
 
 // Up starts a detached platform (opts.Detach is implied) unless one already runs in
 // opts.StateDir and answers; then it returns that one and running=true. A platform that runs
@@ -88,12 +88,13 @@ func Open(stateDir string) (*Platform, error) {
 	p.admin, p.user = restConfigs(p.host, k)
 	p.etcd = findProcess(dir, "etcd")
 	p.apiserver = findProcess(dir, "kube-apiserver")
+	p.kcm = findProcess(dir, kcmProcess)
 	p.controller = findProcess(dir, "controller")
 	return p, nil
 }
 
 // Down stops the processes of the platform in stateDir by their pid files: the controller, then
-// kube-apiserver, then etcd. Nothing running is fine. purge removes the state dir as well.
+// kube-controller-manager, kube-apiserver and etcd. Nothing running is fine. purge removes the state dir as well.
 func Down(stateDir string, purge bool, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
@@ -172,7 +173,7 @@ var ClaimResources = []schema.GroupVersionResource{
 // Status tells which processes run, whether the API answers and how many claims it holds.
 func (p *Platform) Status(ctx context.Context) (*Status, error) {
 	s := &Status{StateDir: p.stateDir, Host: p.host, Claims: map[string]int{}}
-	for _, name := range []string{"etcd", "kube-apiserver", "controller"} {
+	for _, name := range []string{"etcd", "kube-apiserver", kcmProcess, "controller"} {
 		ps := ProcessStatus{Name: name}
 		if proc := p.proc(name); proc != nil && !proc.hasExited() {
 			ps.PID = proc.pid
@@ -207,6 +208,8 @@ func (p *Platform) proc(name string) *process {
 		return p.etcd
 	case "kube-apiserver":
 		return p.apiserver
+	case kcmProcess:
+		return p.kcm
 	case "controller":
 		return p.controller
 	}
@@ -214,10 +217,10 @@ func (p *Platform) proc(name string) *process {
 }
 
 // PIDs are the process ids of the platform's child processes by name (etcd, kube-apiserver,
-// and controller when it runs as a process).
+// kube-controller-manager, and controller when it runs as a process).
 func (p *Platform) PIDs() map[string]int {
 	m := map[string]int{}
-	for _, name := range []string{"etcd", "kube-apiserver", "controller"} {
+	for _, name := range []string{"etcd", "kube-apiserver", kcmProcess, "controller"} {
 		if proc := p.proc(name); proc != nil {
 			m[name] = proc.pid
 		}

@@ -74,7 +74,7 @@ func TestStartStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	pids := p.PIDs()
-	if pids["etcd"] == 0 || pids["kube-apiserver"] == 0 {
+	if pids["etcd"] == 0 || pids["kube-apiserver"] == 0 || pids["kube-controller-manager"] == 0 {
 		t.Fatalf("PIDs = %v", pids)
 	}
 	if got := p.UserNamespace(); got != "team-a" {
@@ -127,8 +127,8 @@ func TestUpTwiceAndDown(t *testing.T) {
 		t.Fatal("first Up says the platform already ran")
 	}
 	pids := p1.PIDs()
-	if len(pids) != 3 {
-		t.Fatalf("PIDs after up = %v, want etcd, kube-apiserver and controller", pids)
+	if len(pids) != 4 {
+		t.Fatalf("PIDs after up = %v, want etcd, kube-apiserver, kube-controller-manager and controller", pids)
 	}
 
 	t.Run("up again", func(t *testing.T) {

@@ -57,7 +57,7 @@ type Platform struct {
 	admin, user    *rest.Config
 	log            io.Writer
 
-	etcd, apiserver, controller *process
+	etcd, apiserver, kcm, controller *process
 
 	ctrlCancel context.CancelFunc
 	ctrlDone   chan struct{}
@@ -85,7 +85,7 @@ func (o Options) withDefaults() (Options, error) {
 	return o, nil
 }
 
-// Start starts etcd and kube-apiserver as child processes, installs the AppCat API, starts the
+// Start starts etcd, kube-apiserver and kube-controller-manager as child processes, installs the AppCat API, starts the
 // controller and returns once the API is ready, the CRDs are Established, the admission policies
 // are enforced and appcat-user may use its namespaces. ctx bounds the start only; the platform
 // runs until Stop.
@@ -162,6 +162,9 @@ func Start(ctx context.Context, opts Options) (_ *Platform, err error) {
 		return nil, err
 	}
 	phase.done("kube-apiserver ready")
+	if p.kcm, err = startNamespaceController(o.BinDir, o.StateDir, p.host, k, o.Detach); err != nil { // namespaces.go
+		return nil, err
+	}
 
 	switch {
 	case o.Detach && len(o.ControllerCommand) > 0:
@@ -213,7 +216,7 @@ func (p *Platform) ControllerErr() error {
 	}
 }
 
-// Stop stops the controller, kube-apiserver and etcd. It keeps the state dir. Calling it again
+// Stop stops the controller, kube-controller-manager, kube-apiserver and etcd. It keeps the state dir. Calling it again
 // does nothing.
 func (p *Platform) Stop() error {
 	p.stopOnce.Do(func() {
@@ -226,7 +229,7 @@ func (p *Platform) Stop() error {
 				errs = append(errs, errors.New("controller did not stop within 10s"))
 			}
 		}
-		for _, proc := range []*process{p.controller, p.apiserver, p.etcd} {
+		for _, proc := range []*process{p.controller, p.kcm, p.apiserver, p.etcd} {
 			if proc != nil {
 				if err := proc.stop(5 * time.Second); err != nil {
 					errs = append(errs, err)

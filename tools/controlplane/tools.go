@@ -1,8 +1,10 @@
 //go:build tools
 
-// Package controlplane pins the kube-apiserver command so `go mod tidy` keeps its dependencies.
+// Package controlplane pins the kube-apiserver and kube-controller-manager commands so `go mod
+// tidy` keeps their dependencies.
 package controlplane
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 )

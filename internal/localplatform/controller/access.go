@@ -57,8 +57,9 @@ type accessSpec struct {
 	secret func(u accessUser, password string, base map[string][]byte) map[string][]byte
 }
 
-var accessKinds = map[string]accessSpec{
-	"VSHNPostgreSQL": {
+// The kinds' database users (kind.access).
+var (
+	postgresqlAccess = accessSpec{
 		userMaxLength: 63, databaseMaxLength: 63, // NAMEDATALEN - 1
 		privilegePattern: regexp.MustCompile(`^[A-Z]+$`),
 		privilegesSupported: func(obj *unstructured.Unstructured) bool {
@@ -66,14 +67,14 @@ var accessKinds = map[string]accessSpec{
 			return composition != "" && composition != compositionPostgreSQLCNPG
 		},
 		secret: postgresqlUserSecret,
-	},
-	"VSHNMariaDB": {
+	}
+	mariadbAccess = accessSpec{
 		userMaxLength: 32, databaseMaxLength: 64,
 		privilegePattern:    regexp.MustCompile(`^[A-Z_ ]+$`),
 		privilegesSupported: func(*unstructured.Unstructured) bool { return true },
 		secret:              mariadbUserSecret,
-	},
-}
+	}
+)
 
 const compositionPostgreSQLCNPG = "vshnpostgrescnpg.vshn.appcat.vshn.io"
 
@@ -221,11 +222,10 @@ type accessOutcome struct {
 // ensureAccess writes the per-user connection secrets of the claim's access list and deletes
 // those of users no longer listed. It returns nil for kinds without database users.
 func (r *reconciler) ensureAccess(ctx context.Context, obj *unstructured.Unstructured, instanceNS string) (*accessOutcome, error) {
-	spec, ok := accessKinds[r.kind.Kind]
-	if !ok {
+	if r.kind.access == nil {
 		return nil, nil
 	}
-	users, err := parseAccess(obj, spec)
+	users, err := parseAccess(obj, *r.kind.access)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (r *reconciler) ensureAccess(ctx context.Context, obj *unstructured.Unstruc
 	want := map[string]bool{}
 	for _, u := range users {
 		want[u.SecretName] = true
-		if err := r.writeAccessSecret(ctx, obj, instanceNS, ps, spec, u, existing[u.SecretName]); err != nil {
+		if err := r.writeAccessSecret(ctx, obj, instanceNS, ps, *r.kind.access, u, existing[u.SecretName]); err != nil {
 			return nil, err
 		}
 	}
@@ -345,7 +345,7 @@ func (r *reconciler) secretInTheWay(ctx context.Context, obj *unstructured.Unstr
 
 // deleteAccessSecrets deletes every per-user secret of the claim (on deletion of the claim).
 func (r *reconciler) deleteAccessSecrets(ctx context.Context, obj *unstructured.Unstructured) error {
-	if _, ok := accessKinds[r.kind.Kind]; !ok {
+	if r.kind.access == nil {
 		return nil
 	}
 	existing, err := r.listAccessSecrets(ctx, obj)

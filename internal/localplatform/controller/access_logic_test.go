@@ -17,7 +17,7 @@ func TestParseAccessDefaults(t *testing.T) {
 		map[string]any{"user": "ro", "database": "app", "writeConnectionSecretToRef": map[string]any{"name": "ro-creds", "namespace": "ns"}},
 	}}})
 	_ = unstructured.SetNestedField(obj.Object, "vshnpostgres.vshn.appcat.vshn.io", "spec", "compositionRef", "name")
-	users, err := parseAccess(obj, accessKinds["VSHNPostgreSQL"])
+	users, err := parseAccess(obj, *kindByName("VSHNPostgreSQL").access)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestParseAccessNameLimitsPerKind(t *testing.T) {
 		{"VSHNMariaDB", "-app", false},
 	} {
 		obj := claim(kindByName(tc.kind), "db", "uid", map[string]any{"service": map[string]any{"access": []any{map[string]any{"user": tc.user}}}})
-		_, err := parseAccess(obj, accessKinds[tc.kind])
+		_, err := parseAccess(obj, *kindByName(tc.kind).access)
 		if (err == nil) != tc.ok {
 			t.Errorf("%s user %q: err = %v, want ok %v", tc.kind, tc.user, err, tc.ok)
 		}

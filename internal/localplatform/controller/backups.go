@@ -39,7 +39,8 @@ const (
 
 // backupSpec is what differs between the kinds' backups.
 type backupSpec struct {
-	Kind string // backup kind in api.appcat.vshn.io/v1
+	Kind     string // backup kind in api.appcat.vshn.io/v1
+	resource string // its plural resource name
 	// defaultRetention applies when the claim has no spec.parameters.backup.retention.
 	defaultRetention keepPolicy
 	// status builds the kind's status of a backup taken at platform time at.
@@ -51,14 +52,18 @@ type backupSpec struct {
 	snapshotIDs bool
 }
 
-var backupKinds = map[string]backupSpec{
-	"VSHNPostgreSQL": {Kind: "VSHNPostgresBackup", instanceField: "databaseInstance", defaultRetention: keepPolicy{Last: 6}, status: postgresBackupStatus},
-	"VSHNRedis":      {Kind: "VSHNRedisBackup", instanceField: "instance", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
-	"VSHNMariaDB":    {Kind: "VSHNMariaDBBackup", instanceField: "instance", defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true},
-}
+// The kinds' backups (kind.backup).
+var (
+	postgresqlBackups = backupSpec{Kind: "VSHNPostgresBackup", resource: "vshnpostgresbackups", instanceField: "databaseInstance",
+		defaultRetention: keepPolicy{Last: 6}, status: postgresBackupStatus}
+	redisBackups = backupSpec{Kind: "VSHNRedisBackup", resource: "vshnredisbackups", instanceField: "instance",
+		defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true}
+	mariadbBackups = backupSpec{Kind: "VSHNMariaDBBackup", resource: "vshnmariadbbackups", instanceField: "instance",
+		defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true}
+)
 
 func backupGVK(k *kind) schema.GroupVersionKind {
-	return schema.GroupVersionKind{Group: backupGroup, Version: backupVersion, Kind: backupKinds[k.Kind].Kind}
+	return schema.GroupVersionKind{Group: backupGroup, Version: backupVersion, Kind: k.backup.Kind}
 }
 
 // backupObjects are empty objects of every backup kind. The controller reads backups straight
@@ -66,7 +71,7 @@ func backupGVK(k *kind) schema.GroupVersionKind {
 func backupObjects() []client.Object {
 	var out []client.Object
 	for _, k := range kinds {
-		if _, ok := backupKinds[k.Kind]; !ok {
+		if k.backup == nil {
 			continue
 		}
 		u := &unstructured.Unstructured{}
@@ -102,7 +107,7 @@ func snapshotBackupStatus(obj *unstructured.Unstructured, _ map[string]any, _, i
 // It returns the object name and the snapshot id (empty for PostgreSQL).
 func backupNameFor(k *kind, obj *unstructured.Unstructured, slot time.Time, purpose string) (name, id string) {
 	stamp := slot.UTC().Format("20060102-150405")
-	if backupKinds[k.Kind].snapshotIDs {
+	if k.backup.snapshotIDs {
 		id = sha256Hex(string(obj.GetUID()) + "/" + purpose + "/" + stamp)
 		return id[:8], id
 	}
@@ -127,7 +132,7 @@ func backupTime(u *unstructured.Unstructured) time.Time {
 // takeBackup writes a completed backup of the claim's current data, taken at platform time at,
 // for the given slot and purpose, and returns its name.
 func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, slot, at time.Time, purpose string) (string, error) {
-	spec := backupKinds[r.kind.Kind]
+	spec := r.kind.backup
 	name, id := backupNameFor(r.kind, obj, slot, purpose)
 	want := spec.status(obj, status, name, id, at)
 	d, _ := readData(status)
@@ -182,7 +187,7 @@ func (r *reconciler) listBackups(ctx context.Context, obj *unstructured.Unstruct
 
 // pruneBackups deletes the backups the claim's retention does not keep.
 func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstructured) error {
-	policy := retentionPolicy(obj, backupKinds[r.kind.Kind].defaultRetention)
+	policy := retentionPolicy(obj, r.kind.backup.defaultRetention)
 	if policy.keepsAll() {
 		return nil
 	}
@@ -208,7 +213,7 @@ func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstruc
 
 // deleteBackups deletes all backups of the claim (when the claim goes).
 func (r *reconciler) deleteBackups(ctx context.Context, obj *unstructured.Unstructured) error {
-	if _, ok := backupKinds[r.kind.Kind]; !ok {
+	if r.kind.backup == nil {
 		return nil
 	}
 	items, err := r.listBackups(ctx, obj)

@@ -13,7 +13,8 @@ const (
 )
 
 // kind describes one claim kind. The reconciler is written once against this table, so adding a
-// kind means adding a row here (and its connection details in secrets.go), not a new reconciler.
+// kind means adding a row here (with its functions in the files that do the work), not a new
+// reconciler; nothing else looks at a kind's name.
 type kind struct {
 	// Kind of the claim, e.g. VSHNPostgreSQL; the composite is "X" + Kind.
 	Kind string
@@ -31,6 +32,15 @@ type kind struct {
 	reportVersion func(obj *unstructured.Unstructured, status map[string]any)
 	// connection computes the connection secret's plain keys and which certificate it carries.
 	connection func(in connectionInput) connectionPlan
+	// access is how the kind's database users work; nil for a kind without users (access.go).
+	access *accessSpec
+	// backup describes the kind's backup objects; nil for a kind without backups (backups.go).
+	backup *backupSpec
+	// monitoring is what the kind's composition puts into the instance namespace for its
+	// metrics (monitoring_objects.go).
+	monitoring func(obj *unstructured.Unstructured, composite string) monitoringPlan
+	// defaultDisk is the disk of the kind's default plan, for a claim that sets none (metrics.go).
+	defaultDisk string
 }
 
 func (k *kind) gvk() schema.GroupVersionKind {
@@ -69,6 +79,10 @@ var kinds = []*kind{
 		reportVersion:      reportPostgreSQLVersion,
 		restoreStyle:       postgresqlRestoreStyle,
 		connection:         withCNPGGateway(postgresqlConnection), // gateway.go
+		access:             &postgresqlAccess,
+		backup:             &postgresqlBackups,
+		monitoring:         postgresqlMonitoring,
+		defaultDisk:        "20Gi",
 	},
 	{
 		Kind:               "VSHNRedis",
@@ -79,6 +93,9 @@ var kinds = []*kind{
 		reportVersion:      reportRedisVersion,
 		restoreStyle:       fixedRestoreStyle(restoreNamedBackup),
 		connection:         redisConnection,
+		backup:             &redisBackups,
+		monitoring:         redisMonitoring,
+		defaultDisk:        "16Gi",
 	},
 	{
 		Kind:               "VSHNMariaDB",
@@ -89,6 +106,10 @@ var kinds = []*kind{
 		reportVersion:      reportMariaDBVersion,
 		restoreStyle:       fixedRestoreStyle(restoreNotSelfService),
 		connection:         mariadbConnection,
+		access:             &mariadbAccess,
+		backup:             &mariadbBackups,
+		monitoring:         mariadbMonitoring,
+		defaultDisk:        "16Gi",
 	},
 }
 

@@ -35,8 +35,6 @@ var MetricNames = []string{
 	"kube_pod_container_resource_limits",
 }
 
-var defaultDisk = map[string]string{"VSHNPostgreSQL": "20Gi", "VSHNRedis": "16Gi", "VSHNMariaDB": "16Gi"}
-
 // probeBuckets are the histogram's upper bounds in seconds.
 var probeBuckets = []string{"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "+Inf"}
 
@@ -80,7 +78,7 @@ func renderMetrics(k *kind, obj *unstructured.Unstructured, now time.Time) strin
 	writeSample(&b, "appcat_probes_seconds_sum", probe, float64(count)*0.007)
 	writeSample(&b, "appcat_probes_seconds_count", probe, float64(count))
 
-	capacity := quantityBytes(stringParam(obj, defaultDisk[k.Kind], "size", "disk"), 16<<30)
+	capacity := quantityBytes(stringParam(obj, k.defaultDisk, "size", "disk"), 16<<30)
 	usage := 5.0
 	if v, err := strconv.ParseFloat(obj.GetAnnotations()[metricsDiskUsageAnnotation], 64); err == nil && v >= 0 && v <= 100 {
 		usage = v

@@ -42,16 +42,25 @@ type monitoringPlan struct {
 }
 
 func monitoringPlanFor(k *kind, obj *unstructured.Unstructured, composite string) monitoringPlan {
-	switch {
-	case k.Kind == "VSHNRedis":
-		return monitoringPlan{service: "redis-metrics", port: "http-metrics", portNumber: 9121, monitorKind: "ServiceMonitor", monitorName: "redis",
-			selector:   map[string]string{"app.kubernetes.io/name": "redis", "app.kubernetes.io/component": "metrics"},
-			exporterUp: "redis_up"}
-	case k.Kind == "VSHNMariaDB":
-		return monitoringPlan{service: composite + "-metrics", port: "http-metrics", portNumber: 9104, monitorKind: "ServiceMonitor", monitorName: composite,
-			selector:   map[string]string{"app.kubernetes.io/name": "mariadb", "app.kubernetes.io/instance": composite, "app.kubernetes.io/component": "metrics"},
-			exporterUp: "mysql_up"}
-	case specString(obj, "compositionRef", "name") == compositionStackGres:
+	return k.monitoring(obj, composite)
+}
+
+func redisMonitoring(_ *unstructured.Unstructured, _ string) monitoringPlan {
+	return monitoringPlan{service: "redis-metrics", port: "http-metrics", portNumber: 9121, monitorKind: "ServiceMonitor", monitorName: "redis",
+		selector:   map[string]string{"app.kubernetes.io/name": "redis", "app.kubernetes.io/component": "metrics"},
+		exporterUp: "redis_up"}
+}
+
+func mariadbMonitoring(_ *unstructured.Unstructured, composite string) monitoringPlan {
+	return monitoringPlan{service: composite + "-metrics", port: "http-metrics", portNumber: 9104, monitorKind: "ServiceMonitor", monitorName: composite,
+		selector:   map[string]string{"app.kubernetes.io/name": "mariadb", "app.kubernetes.io/instance": composite, "app.kubernetes.io/component": "metrics"},
+		exporterUp: "mysql_up"}
+}
+
+// postgresqlMonitoring depends on the backend: StackGres and CloudNativePG expose their exporters
+// differently.
+func postgresqlMonitoring(obj *unstructured.Unstructured, composite string) monitoringPlan {
+	if specString(obj, "compositionRef", "name") == compositionStackGres {
 		return monitoringPlan{port: "pgexporter", monitorKind: "PodMonitor", monitorName: "postgresql-podmonitor",
 			selector: map[string]string{"app": "StackGresCluster", "stackgres.io/cluster-name": composite}}
 	}

@@ -217,7 +217,7 @@ func TestRetentionSelection(t *testing.T) {
 
 func TestRetentionPolicyFromClaim(t *testing.T) {
 	pg, redis := kindByName("VSHNPostgreSQL"), kindByName("VSHNRedis")
-	def := backupKinds["VSHNPostgreSQL"].defaultRetention
+	def := kindByName("VSHNPostgreSQL").backup.defaultRetention
 	cases := []struct {
 		obj  *unstructured.Unstructured
 		def  keepPolicy
@@ -226,11 +226,11 @@ func TestRetentionPolicyFromClaim(t *testing.T) {
 		{claim(pg, "a", "u", nil), def, keepPolicy{Last: 6}},
 		{claim(pg, "a", "u", map[string]any{"backup": map[string]any{"retention": int64(3)}}), def, keepPolicy{Last: 3}},
 		{claim(pg, "a", "u", map[string]any{"backup": map[string]any{"retention": "4"}}), def, keepPolicy{Last: 4}},
-		{claim(redis, "a", "u", nil), backupKinds["VSHNRedis"].defaultRetention, keepPolicy{Daily: 6}},
+		{claim(redis, "a", "u", nil), kindByName("VSHNRedis").backup.defaultRetention, keepPolicy{Daily: 6}},
 		{claim(redis, "a", "u", map[string]any{"backup": map[string]any{"retention": map[string]any{"keepLast": int64(2)}}}),
-			backupKinds["VSHNRedis"].defaultRetention, keepPolicy{Last: 2, Daily: 6}},
+			kindByName("VSHNRedis").backup.defaultRetention, keepPolicy{Last: 2, Daily: 6}},
 		{claim(redis, "a", "u", map[string]any{"backup": map[string]any{"retention": map[string]any{"keepLast": int64(2), "keepDaily": int64(0), "keepWeekly": int64(1)}}}),
-			backupKinds["VSHNRedis"].defaultRetention, keepPolicy{Last: 2, Weekly: 1}},
+			kindByName("VSHNRedis").backup.defaultRetention, keepPolicy{Last: 2, Weekly: 1}},
 	}
 	for i, c := range cases {
 		if got := retentionPolicy(c.obj, c.def); got != c.want {

@@ -158,7 +158,7 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if err != nil {
 			return dataState{}, err
 		}
-		if owner, _, _ := unstructured.NestedString(b.Object, "status", backupKinds[k.Kind].instanceField); owner != source {
+		if owner, _, _ := unstructured.NestedString(b.Object, "status", k.backup.instanceField); owner != source {
 			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %q", backupName, k.Kind, owner, source)
 		}
 		checksum, ok := backupData(src.Object["status"], backupName)
@@ -192,12 +192,4 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 }
 
 // backupResource is the plural resource name of the kind's backups.
-func backupResource(k *kind) string {
-	switch backupKinds[k.Kind].Kind {
-	case "VSHNPostgresBackup":
-		return "vshnpostgresbackups"
-	case "VSHNRedisBackup":
-		return "vshnredisbackups"
-	}
-	return "vshnmariadbbackups"
-}
+func backupResource(k *kind) string { return k.backup.resource }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,28 +44,25 @@ type AccessSecret struct {
 	Connection ConnectionKeys
 }
 
+// UserRules are what differs between the kinds that have database users.
+type UserRules struct {
+	// Secret is the per-user connection secret.
+	Secret AccessSecret
+	// UserMaxLength and DatabaseMaxLength are the database's own limits on names.
+	UserMaxLength, DatabaseMaxLength int
+	// Privilege is what the platform's SQL provider accepts as one privilege.
+	Privilege *regexp.Regexp
+	// PrivilegeCompositions are the compositions that can grant privileges; nil: all.
+	PrivilegeCompositions []string
+}
+
 // AccessSecretOf returns the per-user connection secret of kinds that have database users;
 // ok is false for the others (Redis).
 func AccessSecretOf(k Kind) (s AccessSecret, ok bool) {
-	switch k.Kind {
-	case PostgreSQL.Kind:
-		return AccessSecret{
-			Keys: []string{"POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key"},
-			Connection: ConnectionKeys{
-				Host: "POSTGRESQL_HOST", Port: "POSTGRESQL_PORT", Username: "POSTGRESQL_USER", Password: "POSTGRESQL_PASSWORD",
-				Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL", CA: "ca.crt",
-			},
-		}, true
-	case MariaDB.Kind:
-		return AccessSecret{
-			Keys: []string{"MARIADB_USERNAME", "MARIADB_PASSWORD", "MARIADB_DB", "MARIADB_HOST", "MARIADB_PORT", "MARIADB_URL", "ca.crt"},
-			Connection: ConnectionKeys{
-				Host: "MARIADB_HOST", Port: "MARIADB_PORT", Username: "MARIADB_USERNAME", Password: "MARIADB_PASSWORD",
-				Database: "MARIADB_DB", URL: "MARIADB_URL", CA: "ca.crt",
-			},
-		}, true
+	if k.Users == nil {
+		return AccessSecret{}, false
 	}
-	return AccessSecret{}, false
+	return k.Users.Secret, true
 }
 
 // AccessNameRule is the platform's rule for user and database names. On AppCat the user's name
@@ -75,36 +73,31 @@ var AccessNameRule = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 
 // AccessLimits are a kind's length limits for user and database names: the database's own
 // (PostgreSQL: 63 bytes, NAMEDATALEN-1; MariaDB: 32 characters for users as in MySQL 5.7+, 64
-// for databases).
+// for databases). Zero for a kind without users.
 func AccessLimits(k Kind) (userMax, databaseMax int) {
-	if k.Kind == MariaDB.Kind {
-		return 32, 64
+	if k.Users == nil {
+		return 0, 0
 	}
-	return 63, 63
+	return k.Users.UserMaxLength, k.Users.DatabaseMaxLength
 }
 
 // PrivilegeRule is what the platform's SQL provider accepts as one privilege of a kind:
 // PostgreSQL `^[A-Z]+$` (e.g. SELECT, CONNECT), MariaDB `^[A-Z_ ]+$` (e.g. ALL PRIVILEGES).
 func PrivilegeRule(k Kind) *regexp.Regexp {
-	if k.Kind == MariaDB.Kind {
-		return mariadbPrivilege
+	if k.Users == nil {
+		return regexp.MustCompile(`^$`)
 	}
-	return postgresqlPrivilege
+	return k.Users.Privilege
 }
-
-var (
-	postgresqlPrivilege = regexp.MustCompile(`^[A-Z]+$`)
-	mariadbPrivilege    = regexp.MustCompile(`^[A-Z_ ]+$`)
-)
 
 // PrivilegesSupported tells whether an instance of kind k with the given composition (empty:
 // the platform's default) can grant privileges: every MariaDB, and PostgreSQL on StackGres but not
 // on CloudNativePG (the default).
 func PrivilegesSupported(k Kind, composition string) bool {
-	if k.Kind != PostgreSQL.Kind {
-		return true
+	if k.Users == nil {
+		return false
 	}
-	return composition == CompositionPostgreSQLStackGres
+	return k.Users.PrivilegeCompositions == nil || slices.Contains(k.Users.PrivilegeCompositions, composition)
 }
 
 // DefaultAccessSecretName is the platform's name for a user's secret: <instance>-<user>.

@@ -28,6 +28,9 @@ type BackupKind struct {
 	Resource string
 	// InstanceField is the status field naming the claim a backup belongs to.
 	InstanceField string
+	// Process: the status reports a backup process with its state and timing (PostgreSQL);
+	// otherwise it is a snapshot with an id and a date.
+	Process bool
 }
 
 // GVR is the backup kind's group/version/resource.
@@ -35,20 +38,12 @@ func (b BackupKind) GVR() schema.GroupVersionResource {
 	return BackupGroupVersion.WithResource(b.Resource)
 }
 
-// backupKinds maps a claim kind to its backup kind.
-var backupKinds = map[string]BackupKind{
-	// apis/apiserver/v1/vshn_postgres_backup_types.go, pkg/apiserver/vshn/postgres/list.go
-	PostgreSQL.Kind: {Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups", InstanceField: "databaseInstance"},
-	// apis/apiserver/v1/vshn_redis_backup_types.go, pkg/apiserver/vshn/redis/list.go
-	Redis.Kind: {Kind: "VSHNRedisBackup", Resource: "vshnredisbackups", InstanceField: "instance"},
-	// apis/apiserver/v1/vshn_mariadb_backup_types.go, pkg/apiserver/vshn/mariadb/list.go
-	MariaDB.Kind: {Kind: "VSHNMariaDBBackup", Resource: "vshnmariadbbackups", InstanceField: "instance"},
-}
-
 // BackupKindOf returns the backup kind of a service kind; false when the kind has no backups.
 func BackupKindOf(k Kind) (BackupKind, bool) {
-	b, ok := backupKinds[k.Kind]
-	return b, ok
+	if k.Backups == nil {
+		return BackupKind{}, false
+	}
+	return *k.Backups, true
 }
 
 // PostgresBackup is a VSHNPostgresBackup.
@@ -153,7 +148,7 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 		return BackupInfo{}, err
 	}
 	created := parseTime(u.GetCreationTimestamp().Format(time.RFC3339))
-	if k.Kind == PostgreSQL.Kind {
+	if k.Backups != nil && k.Backups.Process {
 		var pb PostgresBackup
 		if err := json.Unmarshal(raw, &pb); err != nil {
 			return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)

@@ -35,7 +35,15 @@ type Kind struct {
 	// PreviousVersionStatus is the status field with the version before the last upgrade; "" where
 	// the kind reports none.
 	PreviousVersionStatus string
+	// Backups are the kind's backup objects; nil for a kind without backups.
+	Backups *BackupKind
+	// Users are the kind's database users (spec.parameters.service.access); nil for a kind
+	// without them.
+	Users *UserRules
 }
+
+// Kinds are the service kinds the provider serves, each once.
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

@@ -1,5 +1,7 @@
 package appcat
 
+import "regexp"
+
 // MariaDB is the VSHNMariaDB service kind.
 var MariaDB = Kind{
 	Kind:          "VSHNMariaDB",
@@ -14,6 +16,20 @@ var MariaDB = Kind{
 	},
 	// Upstream: apis/vshn/v1/dbaas_vshn_mariadb.go: e.g. "11.4.2-MariaDB-log".
 	VersionStatus: StatusMariaDBVersion,
+	// apis/apiserver/v1/vshn_mariadb_backup_types.go, pkg/apiserver/vshn/mariadb/list.go
+	Backups: &BackupKind{Kind: "VSHNMariaDBBackup", Resource: "vshnmariadbbackups", InstanceField: "instance"},
+	Users: &UserRules{
+		Secret: AccessSecret{
+			Keys: []string{"MARIADB_USERNAME", "MARIADB_PASSWORD", "MARIADB_DB", "MARIADB_HOST", "MARIADB_PORT", "MARIADB_URL", "ca.crt"},
+			Connection: ConnectionKeys{
+				Host: "MARIADB_HOST", Port: "MARIADB_PORT", Username: "MARIADB_USERNAME", Password: "MARIADB_PASSWORD",
+				Database: "MARIADB_DB", URL: "MARIADB_URL", CA: "ca.crt",
+			},
+		},
+		// 32 characters for users as in MySQL 5.7+, 64 for databases.
+		UserMaxLength: 32, DatabaseMaxLength: 64,
+		Privilege: regexp.MustCompile(`^[A-Z_ ]+$`),
+	},
 }
 
 // MariaDBClaim is a VSHNMariaDB claim.

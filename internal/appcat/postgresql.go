@@ -1,5 +1,7 @@
 package appcat
 
+import "regexp"
+
 // PostgreSQL is the VSHNPostgreSQL service kind.
 var PostgreSQL = Kind{
 	Kind:          "VSHNPostgreSQL",
@@ -20,6 +22,21 @@ var PostgreSQL = Kind{
 	VersionStatusFollowsUpgrade: true,
 	VersionStatus:               StatusCurrentVersion,
 	PreviousVersionStatus:       StatusPreviousVersion,
+	// apis/apiserver/v1/vshn_postgres_backup_types.go, pkg/apiserver/vshn/postgres/list.go
+	Backups: &BackupKind{Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups", InstanceField: "databaseInstance", Process: true},
+	Users: &UserRules{
+		Secret: AccessSecret{
+			Keys: []string{"POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key"},
+			Connection: ConnectionKeys{
+				Host: "POSTGRESQL_HOST", Port: "POSTGRESQL_PORT", Username: "POSTGRESQL_USER", Password: "POSTGRESQL_PASSWORD",
+				Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL", CA: "ca.crt",
+			},
+		},
+		UserMaxLength: 63, DatabaseMaxLength: 63, // NAMEDATALEN - 1
+		Privilege: regexp.MustCompile(`^[A-Z]+$`),
+		// Not on CloudNativePG, the default composition.
+		PrivilegeCompositions: []string{CompositionPostgreSQLStackGres},
+	},
 }
 
 // PostgreSQL compositions (spec.compositionRef.name): the implementation behind a claim.

@@ -16,6 +16,8 @@ var Redis = Kind{
 	// Upstream: apis/vshn/v1/dbaas_vshn_redis.go: the image tag of the running Redis.
 	VersionStatusFollowsUpgrade: true,
 	VersionStatus:               StatusCurrentReleaseTag,
+	// apis/apiserver/v1/vshn_redis_backup_types.go, pkg/apiserver/vshn/redis/list.go
+	Backups: &BackupKind{Kind: "VSHNRedisBackup", Resource: "vshnredisbackups", InstanceField: "instance"},
 }
 
 // RedisClaim is a VSHNRedis claim.

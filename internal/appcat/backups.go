@@ -31,7 +31,21 @@ type BackupKind struct {
 	// Process: the status reports a backup process with its state and timing (PostgreSQL);
 	// otherwise it is a snapshot with an id and a date.
 	Process bool
+	// Retention is how spec.parameters.backup.retention keeps backups.
+	Retention RetentionStyle
 }
+
+// RetentionStyle is the shape of a kind's backup retention.
+type RetentionStyle int
+
+const (
+	// RetentionK8up: K8up's restic rules keepLast, keepHourly, keepDaily, … (Redis, MariaDB); K8up
+	// reads the bucket's credentials from the one Secret the access key names.
+	RetentionK8up RetentionStyle = iota
+	// RetentionDays: a number of days, with deletionProtection and deletionRetention beside it
+	// (PostgreSQL).
+	RetentionDays
+)
 
 // GVR is the backup kind's group/version/resource.
 func (b BackupKind) GVR() schema.GroupVersionResource {

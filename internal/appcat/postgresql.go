@@ -23,7 +23,7 @@ var PostgreSQL = Kind{
 	VersionStatus:               StatusCurrentVersion,
 	PreviousVersionStatus:       StatusPreviousVersion,
 	// apis/apiserver/v1/vshn_postgres_backup_types.go, pkg/apiserver/vshn/postgres/list.go
-	Backups: &BackupKind{Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups", InstanceField: "databaseInstance", Process: true},
+	Backups: &BackupKind{Kind: "VSHNPostgresBackup", Resource: "vshnpostgresbackups", InstanceField: "databaseInstance", Process: true, Retention: RetentionDays},
 	Users: &UserRules{
 		Secret: AccessSecret{
 			Keys: []string{"POSTGRESQL_USER", "POSTGRESQL_PASSWORD", "POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PORT", "POSTGRESQL_URL", "ca.crt", "tls.crt", "tls.key"},

@@ -131,7 +131,7 @@ func flattenUnmanagedBucket(b *appcat.UnmanagedBucket) types.Object {
 // warnSplitBucketSecret warns where K8up (Redis, MariaDB) would not find the secret access key:
 // the platform copies only the Secret named in access_key into the instance namespace.
 func warnSplitBucketSecret(ctx context.Context, o types.Object, kind kindDescriptor, diags *diag.Diagnostics) {
-	if kind.api.Kind == appcat.PostgreSQL.Kind || o.IsNull() || o.IsUnknown() {
+	if kind.retentionInDays() || o.IsNull() || o.IsUnknown() {
 		return
 	}
 	b := expandUnmanagedBucket(ctx, o, diags)

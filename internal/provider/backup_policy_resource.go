@@ -146,7 +146,7 @@ func (m *backupPolicyModel) keepAttrs() map[string]*types.Int64 {
 }
 
 func (backupPolicy) managedFields(kind kindDescriptor) []string {
-	if kind.api.Kind == appcat.PostgreSQL.Kind {
+	if kind.retentionInDays() {
 		return append([]string{"enabled", "schedule", "retention", "deletionProtection", "deletionRetention"}, unmanagedBucketFields...)
 	}
 	return append([]string{"enabled", "schedule", "retention.keepLast", "retention.keepHourly", "retention.keepDaily",
@@ -156,7 +156,7 @@ func (backupPolicy) managedFields(kind kindDescriptor) []string {
 func (backupPolicy) modifyPlan(ctx context.Context, in attachedPlan[backupPolicyModel], diags *diag.Diagnostics) {
 	plan, config := in.plan, in.config
 	warnSplitBucketSecret(ctx, config.UnmanagedBucket, in.kind, diags)
-	if in.kind.api.Kind == appcat.PostgreSQL.Kind {
+	if in.kind.retentionInDays() {
 		for name, v := range config.keepAttrs() {
 			if !v.IsNull() {
 				diags.AddAttributeError(path.Root(name), name+" is not available for PostgreSQL",
@@ -197,7 +197,7 @@ func (backupPolicy) modifyPlan(ctx context.Context, in attachedPlan[backupPolicy
 
 func (backupPolicy) expand(ctx context.Context, m *backupPolicyModel, kind kindDescriptor) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if kind.api.Kind == appcat.PostgreSQL.Kind {
+	if kind.retentionInDays() {
 		b := appcat.PostgreSQLBackup{Enabled: boolPtr(m.Enabled), Schedule: stringPtr(m.Schedule),
 			DeletionProtection: boolPtr(m.DeletionProtection), DeletionRetention: int64Ptr(m.DeletionRetention),
 			UnmanagedBucket: expandUnmanagedBucket(ctx, m.UnmanagedBucket, &diags)}
@@ -228,7 +228,7 @@ func (backupPolicy) flatten(_ context.Context, claim *appcat.RawClaim, kind kind
 	}
 	m.Retention = types.Int64Null()
 	m.DeletionProtection, m.DeletionRetention = types.BoolNull(), types.Int64Null()
-	if kind.api.Kind == appcat.PostgreSQL.Kind {
+	if kind.retentionInDays() {
 		b, err := appcat.Block[appcat.PostgreSQLBackup](claim, "backup")
 		if err != nil {
 			diags.AddError("Could not read the backup policy", err.Error())

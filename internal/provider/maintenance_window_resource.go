@@ -119,7 +119,7 @@ func (maintenanceWindow) managedFields(kindDescriptor) []string {
 
 func (maintenanceWindow) modifyPlan(ctx context.Context, in attachedPlan[maintenanceWindowModel], diags *diag.Diagnostics) {
 	pin := in.plan.PinImageTag
-	if in.kind.api.Kind != appcat.PostgreSQL.Kind || pin.IsNull() || pin.IsUnknown() || in.name == "" {
+	if !in.kind.pinnedTagFollowsMajor || pin.IsNull() || pin.IsUnknown() || in.name == "" {
 		return
 	}
 	if in.state != nil && in.state.PinImageTag.Equal(pin) {

@@ -89,7 +89,8 @@ func (postgresqlKind) descriptor() kindDescriptor {
 		defaultComposition: appcat.CompositionPostgreSQLCNPG,
 		instancesDoc: "Number of PostgreSQL instances: 1 (default), 2, 3 or 0. More than one makes the service highly available " +
 			"with replication (see `replication_mode`).",
-		connectionAffectedBy: []path.Path{path.Root("service_type")},
+		connectionAffectedBy:  []path.Path{path.Root("service_type")},
+		pinnedTagFollowsMajor: true,
 	}
 }
 

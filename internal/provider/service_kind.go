@@ -64,6 +64,9 @@ type kindDescriptor struct {
 	// connectionAffectedBy are the attributes whose change changes the connection details
 	// (e.g. the HA switch changes the host). Other changes keep the planned connection as is.
 	connectionAffectedBy []path.Path
+	// pinnedTagFollowsMajor: the platform refuses a maintenance.pinImageTag that does not start
+	// with the instance's major version (PostgreSQL's webhook); other kinds take any tag.
+	pinnedTagFollowsMajor bool
 }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's
@@ -78,6 +81,12 @@ func majorBeforeFirstDot(version string) string {
 }
 
 // majorVersion is the major version of one of the kind's versions (descriptor.majorOf).
+// retentionInDays tells whether the kind's backups are kept a number of days (PostgreSQL), not
+// by K8up's keep_* rules.
+func (d kindDescriptor) retentionInDays() bool {
+	return d.api.Backups != nil && d.api.Backups.Retention == appcat.RetentionDays
+}
+
 func (d kindDescriptor) majorVersion(version string) string {
 	if d.majorOf == nil {
 		return wholeVersionIsMajor(version)

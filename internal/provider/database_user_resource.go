@@ -124,7 +124,7 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "`namespace/instance/user`; also the import ID (or `kind:namespace/instance/user`).",
+				MarkdownDescription: "`namespace/instance/user`; also the import ID (or `kind:namespace/instance/user`; either followed by `?store_credentials=false` for a user that keeps its credentials out of the state).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"kind": schema.StringAttribute{
@@ -183,8 +183,8 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"connection_details": schema.SingleNestedAttribute{
 				Computed:  true,
 				Sensitive: true,
-				MarkdownDescription: "How the user connects, from the user's connection secret. Sensitive, and stored in the state like every attribute; " +
-					"with `store_credentials = false` without `password`, `url` and `ca_certificate` (null). " +
+				MarkdownDescription: "How the user connects, from the user's connection secret. Sensitive, and stored in the state like every attribute — " +
+					"with `store_credentials = false` without `password`, `url` and `ca_certificate`, which are null then. " +
 					"To configure a client without reading the credentials from the state, use the `appcat_connection` ephemeral resource.",
 				Attributes: map[string]schema.Attribute{
 					"host":           schema.StringAttribute{Computed: true, MarkdownDescription: "Host name to connect to."},
@@ -210,7 +210,7 @@ const databaseUserDescription = "A database user of an AppCat PostgreSQL or Mari
 	"~> **Destroying a user keeps its role and database.** Removing the entry makes the platform delete the user's connection secret, " +
 	"but — AppCat's documented behaviour — it keeps the role and the database with its data. " +
 	"`terraform destroy` says so in a warning with the SQL to drop them. Creating the user again later gives it its old role back.\n\n" +
-	"`connection_details` holds the user's credentials, marked sensitive and stored in the Terraform state. " +
+	"By default `connection_details` holds the user's credentials, marked sensitive and stored in the Terraform state. " +
 	"To keep them out of the state, set `store_credentials = false` and configure clients with the " +
 	"`appcat_connection` ephemeral resource, which reads the same secret when Terraform needs it without storing it."
 

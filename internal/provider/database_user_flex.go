@@ -57,7 +57,8 @@ func expandUser(ctx context.Context, t userTarget, m *databaseUserModel) (appcat
 	return e, diags
 }
 
-// flattenUser sets the model from the access entry and the user's secret (nil: not read).
+// flattenUser sets the model from the access entry and the user's secret (nil: not read). The
+// secret's credentials reach the model only when its store_credentials allows.
 func flattenUser(t userTarget, e appcat.Access, secret map[string][]byte, m *databaseUserModel, diags *diag.Diagnostics) {
 	m.ID = types.StringValue(t.id())
 	m.Kind = types.StringValue(t.kind.typeName)
@@ -72,19 +73,24 @@ func flattenUser(t userTarget, e appcat.Access, secret map[string][]byte, m *dat
 		diags.Append(ds...)
 		m.Privileges = set
 	}
-	m.Connection = userConnectionObject(t.kind, secret, diags)
+	m.Connection = userConnectionObject(t.kind, secret, storesCredentials(*m), diags)
 }
 
-// userConnectionObject builds connection_details from a user's secret; null without one.
-func userConnectionObject(k kindDescriptor, secret map[string][]byte, diags *diag.Diagnostics) types.Object {
+// userConnectionObject builds connection_details from a user's secret; null without one. Without
+// withCredentials, the secret values are null.
+func userConnectionObject(k kindDescriptor, secret map[string][]byte, withCredentials bool, diags *diag.Diagnostics) types.Object {
 	spec, ok := appcat.AccessSecretOf(k.api)
 	if secret == nil || !ok {
 		return types.ObjectNull(userConnectionAttrTypes)
 	}
 	c := connectionValues(spec.Connection, secret)
-	obj, ds := types.ObjectValueFrom(context.Background(), userConnectionAttrTypes, userConnectionModel{
+	conn := userConnectionModel{
 		Host: c.Host, Port: c.Port, Username: c.Username, Password: c.Password, Database: c.Database, URL: c.URL, CACertificate: c.CACertificate,
-	})
+	}
+	if !withCredentials {
+		conn = withoutCredentials(conn)
+	}
+	obj, ds := types.ObjectValueFrom(context.Background(), userConnectionAttrTypes, conn)
 	diags.Append(ds...)
 	return obj
 }

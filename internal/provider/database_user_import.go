@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -13,22 +14,18 @@ import (
 
 // ImportState takes `namespace/instance/user` and finds the instance's kind on the platform;
 // `kind:namespace/instance/user` names the kind (needed only when a PostgreSQL and a MariaDB
-// instance share the name).
+// instance share the name). `?store_credentials=false` at the end imports the user without its
+// credentials: the import cannot see the configuration, so the ID has to say it, or the
+// credentials would reach the state before the next apply removes them.
 func (r *databaseUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	kindName, id, hasKind := strings.Cut(req.ID, ":")
-	if !hasKind {
-		id, kindName = req.ID, ""
-	}
-	instanceID, user := id, ""
-	if i := strings.LastIndex(id, "/"); i > 0 {
-		instanceID, user = id[:i], id[i+1:]
-	}
-	ns, name, ok := splitInstanceID(instanceID)
-	if !ok || !appcat.AccessNameRule.MatchString(user) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected namespace/instance/user (or kind:namespace/instance/user, kind one of %s), got %q.", quoteList(userKindNames()), req.ID))
+	parsed, problem := parseUserImportID(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", problem)
 		return
 	}
+	kindName, hasKind := parsed.kind, parsed.kind != ""
+	ns, name, user := parsed.namespace, parsed.instance, parsed.user
+	instanceID, id := ns+"/"+name, ns+"/"+name+"/"+user
 	client, diags := r.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -36,11 +33,7 @@ func (r *databaseUserResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	kinds := userKinds()
 	if hasKind {
-		k, ok := userKind(kindName)
-		if !ok {
-			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, req.ID, quoteList(userKindNames())))
-			return
-		}
+		k, _ := userKind(kindName) // parseUserImportID checked it
 		kinds = []kindDescriptor{k}
 	}
 	var found, instances []string
@@ -77,4 +70,51 @@ func (r *databaseUserResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kind"), kindName)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("instance_id"), instanceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user"), user)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("store_credentials"), parsed.storeCredentials)...)
+}
+
+// userImportID is an import ID of appcat_database_user taken apart.
+type userImportID struct {
+	kind                      string // "": find it on the platform
+	namespace, instance, user string
+	storeCredentials          bool
+}
+
+// userImportOptions are what an import ID may add after `?`, as in a URL query.
+const userImportOptions = "store_credentials=true|false"
+
+// parseUserImportID reads `[kind:]namespace/instance/user[?store_credentials=true|false]`;
+// problem, when not empty, says what is wrong with it (the detail of a diagnostic).
+func parseUserImportID(raw string) (_ userImportID, problem string) {
+	out := userImportID{storeCredentials: true}
+	id, query, hasQuery := strings.Cut(raw, "?")
+	if hasQuery {
+		options, err := url.ParseQuery(query)
+		if err != nil {
+			return out, fmt.Sprintf("The options after ? in %q are not of the form %s: %v.", raw, userImportOptions, err)
+		}
+		for key, values := range options {
+			if key != "store_credentials" || len(values) != 1 || (values[0] != "true" && values[0] != "false") {
+				return out, fmt.Sprintf("Unknown option %q in %q: the only option is %s.", key+"="+strings.Join(values, ","), raw, userImportOptions)
+			}
+			out.storeCredentials = values[0] == "true"
+		}
+	}
+	if kindName, rest, hasKind := strings.Cut(id, ":"); hasKind {
+		if _, ok := userKind(kindName); !ok {
+			return out, fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, raw, quoteList(userKindNames()))
+		}
+		out.kind, id = kindName, rest
+	}
+	instanceID := id
+	if i := strings.LastIndex(id, "/"); i > 0 {
+		instanceID, out.user = id[:i], id[i+1:]
+	}
+	ns, name, ok := splitInstanceID(instanceID)
+	if !ok || !appcat.AccessNameRule.MatchString(out.user) {
+		return out, fmt.Sprintf("Expected namespace/instance/user (or kind:namespace/instance/user, kind one of %s; "+
+			"optionally followed by ?%s), got %q.", quoteList(userKindNames()), userImportOptions, raw)
+	}
+	out.namespace, out.instance = ns, name
+	return out, ""
 }

@@ -47,6 +47,7 @@ type databaseUserModel struct {
 	Database             types.String   `tfsdk:"database"`
 	Privileges           types.Set      `tfsdk:"privileges"`
 	ConnectionSecretName types.String   `tfsdk:"connection_secret_name"`
+	StoreCredentials     types.Bool     `tfsdk:"store_credentials"`
 	Connection           types.Object   `tfsdk:"connection_details"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
@@ -123,7 +124,7 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "`namespace/instance/user`; also the import ID (or `kind:namespace/instance/user`).",
+				MarkdownDescription: "`namespace/instance/user`; also the import ID (or `kind:namespace/instance/user`; either followed by `?store_credentials=false` for a user that keeps its credentials out of the state).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"kind": schema.StringAttribute{
@@ -178,19 +179,21 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					stringvalidator.RegexMatches(secretNameFormat, "must be a valid Kubernetes Secret name"),
 				},
 			},
+			"store_credentials": storeCredentialsAttribute(),
 			"connection_details": schema.SingleNestedAttribute{
 				Computed:  true,
 				Sensitive: true,
-				MarkdownDescription: "How the user connects, from the user's connection secret. Sensitive, and stored in the state like every attribute; " +
-					"to configure a client without reading the credentials from the state, use the `appcat_connection` ephemeral resource.",
+				MarkdownDescription: "How the user connects, from the user's connection secret. Sensitive, and stored in the state like every attribute — " +
+					"with `store_credentials = false` without `password`, `url` and `ca_certificate`, which are null then. " +
+					"To configure a client without reading the credentials from the state, use the `appcat_connection` ephemeral resource.",
 				Attributes: map[string]schema.Attribute{
 					"host":           schema.StringAttribute{Computed: true, MarkdownDescription: "Host name to connect to."},
 					"port":           schema.Int64Attribute{Computed: true, MarkdownDescription: "Port to connect to."},
 					"username":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user's name."},
-					"password":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The user's password, chosen by the platform."},
+					"password":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The user's password, chosen by the platform. Null with `store_credentials = false`."},
 					"database":       schema.StringAttribute{Computed: true, MarkdownDescription: "The user's database."},
-					"url":            schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "Connection URL with credentials (for MariaDB without the database, as AppCat writes it)."},
-					"ca_certificate": schema.StringAttribute{Computed: true, MarkdownDescription: "PEM CA certificate that signs the server certificate."},
+					"url":            schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "Connection URL with credentials (for MariaDB without the database, as AppCat writes it). Null with `store_credentials = false`."},
+					"ca_certificate": schema.StringAttribute{Computed: true, MarkdownDescription: "PEM CA certificate that signs the server certificate. Null with `store_credentials = false`."},
 				},
 			},
 		},
@@ -207,8 +210,9 @@ const databaseUserDescription = "A database user of an AppCat PostgreSQL or Mari
 	"~> **Destroying a user keeps its role and database.** Removing the entry makes the platform delete the user's connection secret, " +
 	"but — AppCat's documented behaviour — it keeps the role and the database with its data. " +
 	"`terraform destroy` says so in a warning with the SQL to drop them. Creating the user again later gives it its old role back.\n\n" +
-	"To keep the password out of the Terraform state altogether, do not read `connection_details`: configure clients with the " +
-	"`appcat_connection` ephemeral resource instead, which reads the same secret without storing it."
+	"By default `connection_details` holds the user's credentials, marked sensitive and stored in the Terraform state. " +
+	"To keep them out of the state, set `store_credentials = false` and configure clients with the " +
+	"`appcat_connection` ephemeral resource, which reads the same secret when Terraform needs it without storing it."
 
 func (r *databaseUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
@@ -337,6 +341,12 @@ func (r *databaseUserResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	// A state written before store_credentials existed has it null: it stored the credentials.
+	if state.StoreCredentials.IsNull() {
+		state.StoreCredentials = types.BoolValue(true)
+	}
+	// The secret is read either way: with store_credentials = false, connection_details still
+	// tells where and as whom to connect (flattenUser leaves the credentials out).
 	secret, err := client.ConnectionSecret(ctx, t.namespace, appcat.AccessSecretName(t.name, entry), appcat.Snapshot)
 	if appcat.IsNotFound(err) {
 		secret, err = nil, nil // not (yet) written: the platform will

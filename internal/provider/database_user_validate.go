@@ -56,7 +56,8 @@ func validateUserConfig(ctx context.Context, k kindDescriptor, m databaseUserMod
 
 // userTarget is the instance and user a model names.
 // ModifyPlan fills the defaults only the provider knows (database, secret name, id), keeps the
-// credentials from the state unless the user's database or secret changes, and refuses
+// credentials from the state unless the user's database or secret or store_credentials changes
+// (plannedUserConnection), and refuses
 // privileges on a PostgreSQL instance that runs on CloudNativePG when the platform already has it.
 func (r *databaseUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
@@ -94,11 +95,7 @@ func (r *databaseUserResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if userKnown && instanceKnown {
 		plan.ID = types.StringValue(ns + "/" + name + "/" + plan.User.ValueString())
 	}
-	// The credentials stay what they are unless the user's database or secret changes.
-	plan.Connection = types.ObjectUnknown(userConnectionAttrTypes)
-	if state != nil && !state.Connection.IsNull() && plan.Database.Equal(state.Database) && plan.ConnectionSecretName.Equal(state.ConnectionSecretName) {
-		plan.Connection = state.Connection
-	}
+	plan.Connection = plannedUserConnection(plan, state)
 
 	if instanceKnown && (state == nil || !plan.Privileges.Equal(state.Privileges)) {
 		r.checkPrivilegesSupported(ctx, &plan, ns, name, &resp.Diagnostics)

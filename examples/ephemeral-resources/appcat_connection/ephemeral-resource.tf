@@ -3,16 +3,19 @@ resource "appcat_postgresql" "db" {
   namespace = "my-app"
 }
 
+# store_credentials = false: the user's password is not stored in the state either; this
+# ephemeral resource is how the configuration gets it.
 resource "appcat_database_user" "migrations" {
-  kind        = "postgresql"
-  instance_id = appcat_postgresql.db.id
-  user        = "migrations"
+  kind              = "postgresql"
+  instance_id       = appcat_postgresql.db.id
+  user              = "migrations"
+  store_credentials = false
 }
 
 # The credentials of the user, read when Terraform needs them and never stored in the plan or
-# the state. connection_details is known only once the platform has provisioned the user, so
-# referring to it makes Terraform open the ephemeral resource during the apply that creates the
-# user, after it exists.
+# the state. connection_details (its username is stored even with store_credentials = false) is
+# known only once the platform has provisioned the user, so referring to it makes Terraform open
+# the ephemeral resource during the apply that creates the user, after it exists.
 ephemeral "appcat_connection" "migrations" {
   kind        = "postgresql"
   instance_id = appcat_postgresql.db.id

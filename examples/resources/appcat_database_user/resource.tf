@@ -12,6 +12,16 @@ resource "appcat_database_user" "orders" {
   user        = "orders"
 }
 
+# A user whose credentials stay out of the Terraform state: connection_details keeps host, port,
+# username and database only. Clients get the password from the appcat_connection ephemeral
+# resource (see its page) or from the Secret mounted into the workload.
+resource "appcat_database_user" "billing" {
+  kind              = "postgresql"
+  instance_id       = appcat_postgresql.db.id
+  user              = "billing"
+  store_credentials = false
+}
+
 # A read-only user of the same database, with a Secret name of its own.
 resource "appcat_database_user" "reporting" {
   kind                   = "postgresql"

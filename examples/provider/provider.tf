@@ -7,7 +7,9 @@ terraform {
 }
 
 # Connect with a kubeconfig file, as kubectl does. The provider needs to be
-# allowed to edit AppCat claims and read Secrets in the namespaces it manages.
+# allowed to edit AppCat claims and read Secrets in the namespaces it manages;
+# appcat_alert_channel also writes Secrets and AlertmanagerConfigs there (a
+# namespace admin may).
 provider "appcat" {
   config_path    = "~/.kube/config"
   config_context = "appcat-prod"

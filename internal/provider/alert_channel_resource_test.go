@@ -112,13 +112,17 @@ func alertChannelsGone(t *testing.T) resource.TestCheckFunc {
 	}
 }
 
+// The alerting tests run Terraform as the customer (userProvider in a customerNamespace), who
+// administers their own namespaces on real AppCat; the checks look at the platform as the admin,
+// so that what they see does not depend on the identity under test.
+
 func TestAccAlertChannel(t *testing.T) {
 	t.Run("webhook, then slack with write-only credentials, import", func(t *testing.T) {
-		ns, name := testNamespace(t), randomName("alerts")
+		ns, name := customerNamespace(t), randomName("alerts")
 		slackURL1 := "https://hooks.slack.com/services/T000/B000/first"
 		slackURL2 := "https://hooks.slack.com/services/T000/B000/second"
 		slack := func(url string, version int) string {
-			return adminProvider(ns) + alertChannelHCL(name, fmt.Sprintf("credentials_version = %d", version),
+			return userProvider(ns) + alertChannelHCL(name, fmt.Sprintf("credentials_version = %d", version),
 				fmt.Sprintf(`slack = { api_url = %q, channel = "#alerts" }`, url))
 		}
 		resource.ParallelTest(t, resource.TestCase{
@@ -127,7 +131,7 @@ func TestAccAlertChannel(t *testing.T) {
 			CheckDestroy:             alertChannelsGone(t),
 			Steps: []resource.TestStep{
 				{
-					Config: adminProvider(ns) + alertChannelHCL(name, `webhook = { url = "https://alerts.example.com/hook" }`),
+					Config: userProvider(ns) + alertChannelHCL(name, `webhook = { url = "https://alerts.example.com/hook" }`),
 					ConfigStateChecks: []statecheck.StateCheck{
 						alertChannelIs(attrPath("id"), knownvalue.StringExact(ns+"/"+name)),
 						alertChannelIs(attrPath("namespace"), knownvalue.StringExact(ns)),
@@ -167,9 +171,9 @@ func TestAccAlertChannel(t *testing.T) {
 					ConfigStateChecks: []statecheck.StateCheck{channelSecretHas(t, ns, name, "slack-api-url", slackURL2)},
 				},
 				{
-					// The Secret deleted outside Terraform: the channel is written again.
+					// The Secret deleted outside Terraform (by the customer): the channel is written again.
 					PreConfig: func() {
-						if err := adminClientset(t).CoreV1().Secrets(ns).Delete(context.Background(), name+"-alert-channel", metav1.DeleteOptions{}); err != nil {
+						if err := customerClientset(t).CoreV1().Secrets(ns).Delete(context.Background(), name+"-alert-channel", metav1.DeleteOptions{}); err != nil {
 							t.Fatal(err)
 						}
 					},
@@ -184,9 +188,9 @@ func TestAccAlertChannel(t *testing.T) {
 	})
 
 	t.Run("email, msteams, pagerduty, opsgenie receivers", func(t *testing.T) {
-		ns := testNamespace(t)
+		ns := customerNamespace(t)
 		names := []string{randomName("mail"), randomName("teams"), randomName("pd"), randomName("og")}
-		cfg := adminProvider(ns) + fmt.Sprintf(`
+		cfg := userProvider(ns) + fmt.Sprintf(`
 resource "appcat_alert_channel" "mail" {
   name  = %q
   email = { to = "ops@example.com, dba@example.com", from = "alerts@example.com", smarthost = "smtp.example.com:587" }
@@ -224,7 +228,7 @@ resource "appcat_alert_channel" "og" {
 	})
 
 	t.Run("bad input is rejected at plan time", func(t *testing.T) {
-		ns := testNamespace(t)
+		ns := customerNamespace(t)
 		bad := []struct{ lines, want string }{
 			{`webhook = { url = "not a url" }`, `(?s)Invalid URL.*webhook\.url`},
 			{`webhook = { url = "ftp://alerts.example.com/hook" }`, `(?s)Invalid URL.*webhook\.url`},
@@ -240,14 +244,14 @@ resource "appcat_alert_channel" "og" {
 		var steps []resource.TestStep
 		for _, b := range bad {
 			steps = append(steps, resource.TestStep{
-				Config: adminProvider(ns) + alertChannelHCL(randomName("bad"), b.lines), PlanOnly: true, ExpectError: regexp.MustCompile(b.want),
+				Config: userProvider(ns) + alertChannelHCL(randomName("bad"), b.lines), PlanOnly: true, ExpectError: regexp.MustCompile(b.want),
 			})
 		}
 		// The instances' alerting block checks its addresses too.
 		steps = append(steps,
-			resource.TestStep{Config: redisAcc.config(ns, redisAcc.name(), `alerting = { email = "ops@example.com, nobody" }`),
+			resource.TestStep{Config: redisAcc.customerConfig(ns, redisAcc.name(), `alerting = { email = "ops@example.com, nobody" }`),
 				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Invalid email address.*alerting\.email`)},
-			resource.TestStep{Config: redisAcc.config(ns, redisAcc.name(), `alerting = {}`),
+			resource.TestStep{Config: redisAcc.customerConfig(ns, redisAcc.name(), `alerting = {}`),
 				PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Empty alerting block.*alerting`)},
 		)
 		resource.ParallelTest(t, resource.TestCase{
@@ -358,11 +362,11 @@ func platformAlerting(t *testing.T, sent bool, firing ...string) func(*unstructu
 
 func TestAccAlertingAttachment(t *testing.T) {
 	k := redisAcc
-	ns, name, channel := testNamespace(t), k.name(), randomName("oncall")
+	ns, name, channel := customerNamespace(t), k.name(), randomName("oncall")
 	hook := newWebhookReceiver(t)
 	channelCfg := alertChannelHCL(channel, fmt.Sprintf(`webhook = { url = %q }`, hook.srv.URL+"/alerts"))
 	cfg := func(lines ...string) string {
-		return k.config(ns, name, append([]string{"deletion_protection = false"}, lines...)...) + channelCfg
+		return k.customerConfig(ns, name, append([]string{"deletion_protection = false"}, lines...)...) + channelCfg
 	}
 	attach := func(email string) string {
 		return fmt.Sprintf(`alerting = { channel = appcat_alert_channel.test.name, email = %q }`, email)

@@ -27,9 +27,9 @@ func alertingTemplate(receiver, url string) string {
 func TestAccAlertingConfigTemplate(t *testing.T) {
 	t.Run("inline AlertmanagerConfig: create, change in place, import", func(t *testing.T) {
 		k := pgAcc
-		ns, name := testNamespace(t), k.name()
+		ns, name := customerNamespace(t), k.name() // as the customer, like the other alerting tests
 		hook := newWebhookReceiver(t)
-		ops := k.config(ns, name, "deletion_protection = false", alertingTemplate("ops", hook.srv.URL))
+		ops := k.customerConfig(ns, name, "deletion_protection = false", alertingTemplate("ops", hook.srv.URL))
 		steps := []resource.TestStep{
 			{
 				Config: ops,
@@ -45,14 +45,14 @@ func TestAccAlertingConfigTemplate(t *testing.T) {
 				},
 			},
 			{
-				Config:           k.config(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)),
+				Config:           k.customerConfig(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)),
 				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					claimConverged(t, k.api, ns, name, specField("dba", "parameters", "monitoring", "alertmanagerConfigTemplate", "route", "receiver")),
 				},
 			},
 		}
-		steps = append(steps, k.importSteps(ns, name, k.config(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)))...)
+		steps = append(steps, k.importSteps(ns, name, k.customerConfig(ns, name, "deletion_protection = false", alertingTemplate("dba", hook.srv.URL)))...)
 		k.test(t, steps...)
 	})
 

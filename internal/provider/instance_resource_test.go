@@ -57,9 +57,20 @@ func (k accKind) addr() string { return k.resourceType + ".test" }
 // dataAddr is the address of the data source that dataSourceConfig declares.
 func (k accKind) dataAddr() string { return "data." + k.resourceType + ".existing" }
 
-// config is a provider block and a resource "test" of this kind with the given attribute lines.
+// config is an admin provider block and a resource "test" of this kind with the given attribute lines.
 func (k accKind) config(namespace, name string, lines ...string) string {
-	return adminProvider(namespace) + fmt.Sprintf(`
+	return adminProvider(namespace) + k.resource(name, lines...)
+}
+
+// customerConfig is config with the customer's provider block (userProvider): namespace must be
+// granted to the customer (customerNamespace).
+func (k accKind) customerConfig(namespace, name string, lines ...string) string {
+	return userProvider(namespace) + k.resource(name, lines...)
+}
+
+// resource is a resource "test" of this kind with the given attribute lines.
+func (k accKind) resource(name string, lines ...string) string {
+	return fmt.Sprintf(`
 resource %q "test" {
   name = %q
   %s

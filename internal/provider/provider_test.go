@@ -90,6 +90,20 @@ func testNamespace(t testing.TB) string {
 	return name
 }
 
+// customerNamespace is testNamespace granted to the platform's customer (appcat-user, the
+// provider's "user" context), for tests that run as the customer. Granting it is the platform
+// operator's part, done as the admin: a customer may neither create namespaces nor bind roles.
+func customerNamespace(t testing.TB) string {
+	t.Helper()
+	ns := testNamespace(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := platformtest.Platform().GrantNamespace(ctx, ns); err != nil {
+		t.Fatalf("granting namespace %s to the customer: %v", ns, err)
+	}
+	return ns
+}
+
 // skipWithoutPlatform skips an acceptance test when TF_ACC is not set: there is no platform then.
 func skipWithoutPlatform(t testing.TB) {
 	t.Helper()
@@ -102,6 +116,18 @@ func adminClientset(t testing.TB) kubernetes.Interface {
 	t.Helper()
 	skipWithoutPlatform(t)
 	cs, err := kubernetes.NewForConfig(platformtest.Platform().AdminConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// customerClientset acts as the platform's customer (appcat-user), e.g. to change something
+// outside Terraform as the customer would with kubectl.
+func customerClientset(t testing.TB) kubernetes.Interface {
+	t.Helper()
+	skipWithoutPlatform(t)
+	cs, err := kubernetes.NewForConfig(platformtest.Platform().UserConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-// TestUserRBAC checks what the `user` context may do: claims and secrets in its granted
-// namespace, a read-only look into its instance namespaces, nothing elsewhere.
+// TestUserRBAC checks what the `user` context may do: claims, secrets and AlertmanagerConfigs in
+// its granted namespace, a read-only look into its instance namespaces, nothing elsewhere.
 func TestUserRBAC(t *testing.T) {
 	u, a := user(t), admin(t)
 	ctx := ctxFor(t)
@@ -37,6 +37,14 @@ func TestUserRBAC(t *testing.T) {
 	}
 	getSecret(t, u, userNS(), name+"-conn")
 
+	// Its own Secrets, as a namespace admin: e.g. an alert channel's credentials.
+	own := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: uniqueName("own")}, StringData: map[string]string{"api-key": "k"}}
+	if _, err := u.kube.CoreV1().Secrets(userNS()).Create(ctx, own, metav1.CreateOptions{}); err != nil {
+		t.Errorf("creating a secret in the granted namespace: %v", err)
+	} else if err := u.kube.CoreV1().Secrets(userNS()).Delete(ctx, own.Name, metav1.DeleteOptions{}); err != nil {
+		t.Errorf("deleting its secret in the granted namespace: %v", err)
+	}
+
 	instanceNS := str(obj, "status", "instanceNamespace")
 
 	// The claim's status belongs to the platform.
@@ -55,11 +63,16 @@ func TestUserRBAC(t *testing.T) {
 	if _, err := u.kube.CoreV1().Secrets(instanceNS).List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 		t.Errorf("listing secrets in the instance namespace: err %v, want Forbidden", err)
 	}
+	if _, err := u.kube.CoreV1().Secrets(instanceNS).Create(ctx, own, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("creating a secret in the instance namespace: err %v, want Forbidden", err)
+	}
 
 	forbidden := map[string]error{}
 	_, forbidden["create a claim in another namespace"] = u.dyn.Resource(redis.GVR).Namespace(other).Create(ctx, newClaimIn(redis, uniqueName("x"), other), metav1.CreateOptions{})
 	_, forbidden["list claims in another namespace"] = u.dyn.Resource(postgres.GVR).Namespace(other).List(ctx, metav1.ListOptions{})
 	_, forbidden["list secrets in another namespace"] = u.kube.CoreV1().Secrets(other).List(ctx, metav1.ListOptions{})
+	_, forbidden["create a secret in another namespace"] = u.kube.CoreV1().Secrets(other).Create(ctx, own, metav1.CreateOptions{})
+	_, forbidden["create an AlertmanagerConfig in another namespace"] = u.dyn.Resource(alertmanagerConfigs).Namespace(other).Create(ctx, channelIn(other), metav1.CreateOptions{})
 	_, forbidden["list claims cluster-wide"] = u.dyn.Resource(postgres.GVR).List(ctx, metav1.ListOptions{})
 	_, forbidden["list secrets cluster-wide"] = u.kube.CoreV1().Secrets("").List(ctx, metav1.ListOptions{})
 	_, forbidden["list namespaces"] = u.kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
@@ -73,6 +86,13 @@ func TestUserRBAC(t *testing.T) {
 			t.Errorf("user may %s: err %v, want Forbidden", what, err)
 		}
 	}
+}
+
+// channelIn is an AlertmanagerConfig in namespace ns.
+func channelIn(ns string) *unstructured.Unstructured {
+	obj := webhookChannel(uniqueName("x"), "http://127.0.0.1:1/")
+	obj.SetNamespace(ns)
+	return obj
 }
 
 func newClaimIn(k kindInfo, name, ns string) *unstructured.Unstructured {

@@ -507,19 +507,29 @@ func TestClusterRoles(t *testing.T) {
 		checks = append(checks, check{customer, "api.appcat.vshn.io", res, "delete", false})
 	}
 	for _, verb := range []string{"get", "list", "watch"} {
-		checks = append(checks, check{customer, "", "secrets", verb, true}, check{customer, "", "events", verb, true})
+		checks = append(checks, check{customer, "", "events", verb, true})
 		for _, res := range []string{"pods", "pods/log", "events", "services"} {
 			checks = append(checks, check{viewer, "", res, verb, true})
 		}
 	}
+	// Secrets and alert channels: what a namespace admin has (appcat_alert_channel writes both).
+	for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"} {
+		checks = append(checks,
+			check{customer, "", "secrets", verb, true},
+			check{customer, "monitoring.coreos.com", "alertmanagerconfigs", verb, true},
+			check{viewer, "", "secrets", verb, false},
+			check{viewer, "monitoring.coreos.com", "alertmanagerconfigs", verb, false})
+	}
 	checks = append(checks,
-		check{customer, "", "secrets", "create", false},
-		check{customer, "", "secrets", "delete", false},
 		check{customer, "", "pods", "get", false},
+		// A namespace admin has more (ConfigMaps, RoleBindings, …): the provider needs none of it,
+		// and granting namespaces stays the operator's part.
+		check{customer, "", "configmaps", "create", false},
+		check{customer, "", "namespaces", "create", false},
+		check{customer, "rbac.authorization.k8s.io", "rolebindings", "create", false},
 		check{viewer, "", "pods/portforward", "create", true},
 		check{viewer, "", "pods", "delete", false},
 		check{viewer, "", "pods/exec", "create", false},
-		check{viewer, "", "secrets", "get", false},
 	)
 	for _, c := range checks {
 		if got := allows(c.role, c.group, c.resource, c.verb); got != c.want {

@@ -605,10 +605,17 @@ func TestUserRoles(t *testing.T) {
 			check{e.ns, "api.appcat.vshn.io", res, "", "create", false},
 			check{e.ns, "api.appcat.vshn.io", res, "", "delete", false})
 	}
+	// Secrets and AlertmanagerConfigs: all a namespace admin may do, in the granted namespace
+	// only; the instance namespace stays read-only (no secrets at all) and nothing is cluster-wide.
+	for _, res := range []struct{ group, resource string }{{"", "secrets"}, {"monitoring.coreos.com", "alertmanagerconfigs"}} {
+		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"} {
+			checks = append(checks,
+				check{e.ns, res.group, res.resource, "", verb, true},
+				check{instanceNS, res.group, res.resource, "", verb, false},
+				check{"", res.group, res.resource, "", verb, false})
+		}
+	}
 	checks = append(checks,
-		check{e.ns, "", "secrets", "", "get", true},
-		check{e.ns, "", "secrets", "", "list", true},
-		check{e.ns, "", "secrets", "", "create", false},
 		check{e.ns, "", "events", "", "watch", true},
 		check{e.ns, "", "pods", "", "list", false},
 		check{instanceNS, "", "pods", "", "list", true},
@@ -640,5 +647,18 @@ func TestUserRoles(t *testing.T) {
 	err = userDyn.Resource(k.gvr).Namespace(e.ns).Delete(e.ctx, "mine", metav1.DeleteOptions{})
 	if err == nil || !strings.Contains(err.Error(), manifests.DeletionProtectionMessage) {
 		t.Fatalf("user deleting a protected claim: %v", err)
+	}
+
+	// the user writes a Secret of their own (an alert channel's credentials) in the bound
+	// namespace, and nowhere else
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "mine"}, StringData: map[string]string{"k": "v"}}
+	if _, err := userCS.CoreV1().Secrets(e.ns).Create(e.ctx, secret, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("user creating a Secret in the granted namespace: %v", err)
+	}
+	if err := userCS.CoreV1().Secrets(e.ns).Delete(e.ctx, "mine", metav1.DeleteOptions{}); err != nil {
+		t.Fatalf("user deleting their Secret: %v", err)
+	}
+	if _, err := userCS.CoreV1().Secrets(instanceNS).Create(e.ctx, secret, metav1.CreateOptions{}); !apierrors.IsForbidden(err) {
+		t.Fatalf("user creating a Secret in an instance namespace: want Forbidden, got %v", err)
 	}
 }

@@ -416,19 +416,8 @@ func retainedRoleWarning(t userTarget, database string, sharedWith []string) (su
 		"As documented for AppCat, the platform keeps the role (user) %q and the database %q with all their data; "+
 		"creating the user again gives it the same role back.\n\n", t.user, t.kind.displayName, t.instanceID(), t.user, database)
 	b.WriteString("If they are no longer needed, drop them yourself, connected as the instance's admin user (connection_details of the instance resource):\n\n")
-	switch t.kind.api.Kind {
-	case appcat.MariaDB.Kind:
-		if len(sharedWith) == 0 {
-			fmt.Fprintf(&b, "  DROP DATABASE `%s`;\n", database)
-		}
-		fmt.Fprintf(&b, "  DROP USER '%s'@'%%';\n", t.user)
-	default:
-		if len(sharedWith) == 0 {
-			fmt.Fprintf(&b, "  DROP DATABASE \"%s\";\n", database)
-		}
-		fmt.Fprintf(&b, "  REASSIGN OWNED BY \"%s\" TO postgres;  -- in every database the role owns objects in\n", t.user)
-		fmt.Fprintf(&b, "  DROP OWNED BY \"%s\";\n", t.user)
-		fmt.Fprintf(&b, "  DROP ROLE \"%s\";\n", t.user)
+	if t.kind.dropUserSQL != nil {
+		b.WriteString(t.kind.dropUserSQL(t.user, database, len(sharedWith) == 0))
 	}
 	if len(sharedWith) > 0 {
 		fmt.Fprintf(&b, "\nDatabase %q is still used by %s, so it is not in the list above.", database, quoteList(sharedWith))

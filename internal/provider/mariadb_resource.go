@@ -61,6 +61,7 @@ func (mariadbKind) descriptor() kindDescriptor {
 			"With more than one instance, `tls_enabled` cannot change.",
 		// HA moves the host to ProxySQL; a load balancer adds its address.
 		connectionAffectedBy: []path.Path{path.Root("instances"), path.Root("service_type")},
+		dropUserSQL:          mariadbDropUserSQL,
 	}
 }
 

@@ -91,6 +91,7 @@ func (postgresqlKind) descriptor() kindDescriptor {
 			"with replication (see `replication_mode`).",
 		connectionAffectedBy:  []path.Path{path.Root("service_type")},
 		pinnedTagFollowsMajor: true,
+		dropUserSQL:           postgresqlDropUserSQL,
 	}
 }
 

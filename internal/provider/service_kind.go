@@ -67,6 +67,9 @@ type kindDescriptor struct {
 	// pinnedTagFollowsMajor: the platform refuses a maintenance.pinImageTag that does not start
 	// with the instance's major version (PostgreSQL's webhook); other kinds take any tag.
 	pinnedTagFollowsMajor bool
+	// dropUserSQL is the SQL, in the kind's dialect, that drops a removed database user's role
+	// (and with dropDatabase its database); nil for kinds without database users.
+	dropUserSQL func(user, database string, dropDatabase bool) string
 }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's

@@ -21,10 +21,10 @@ const namespaceGoneRetry = 200 * time.Millisecond
 
 // finalize removes what the claim's instance consisted of, then lets the claim go.
 //
-// This control plane runs no kube-controller-manager: no garbage collector acts on the
-// secret's ownerReference, and no namespace controller empties and finalizes a deleted
-// namespace. So the controller deletes every object it created itself, and completes the
-// namespace deletion through the namespace's finalize subresource.
+// This control plane runs no garbage collector, so nothing acts on the ownerReferences: the
+// controller deletes every object it created itself. kube-controller-manager's namespace
+// controller does run; emptying the instance namespace and completing its deletion through the
+// finalize subresource here does not wait for it, so a claim goes as soon as its instance is gone.
 func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructured) (ctrl.Result, error) {
 	if !controllerutil.ContainsFinalizer(obj, finalizer) && !controllerutil.ContainsFinalizer(obj, legacyFinalizer) {
 		return ctrl.Result{}, nil
@@ -89,13 +89,8 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 	if err := r.deleteMonitoring(ctx, obj, name); err != nil { // monitoring_objects.go
 		return false, err
 	}
-	if err := r.deleteProbeHistory(ctx, name); err != nil { // sla_probes.go
-		return false, err
-	}
-	if err := r.deleteDataHistory(ctx, name); err != nil { // data.go
-		return false, err
-	}
-	if err := r.deleteState(ctx, name); err != nil { // state.go
+	// The probe history (sla_probes.go), the data history (data.go) and the memory (state.go).
+	if err := r.deleteConfigMaps(ctx, name, slaHistoryName, dataHistoryName, stateConfigMapName); err != nil {
 		return false, err
 	}
 
@@ -137,4 +132,15 @@ func (r *reconciler) deleteInstanceNamespace(ctx context.Context, obj *unstructu
 		}
 	}
 	return false, nil
+}
+
+// deleteConfigMaps deletes ConfigMaps of a namespace; missing ones are fine.
+func (r *reconciler) deleteConfigMaps(ctx context.Context, namespace string, names ...string) error {
+	for _, name := range names {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}}
+		if err := r.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("deleting ConfigMap %s/%s: %w", namespace, name, err)
+		}
+	}
+	return nil
 }

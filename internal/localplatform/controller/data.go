@@ -188,13 +188,3 @@ func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstr
 	status["data"] = next.state().toMap()
 	return nil
 }
-
-// deleteDataHistory removes the data-history ConfigMap from an instance namespace of the claim
-// (no namespace controller empties a deleted namespace here).
-func (r *reconciler) deleteDataHistory(ctx context.Context, instanceNS string) error {
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: dataHistoryName}}
-	if err := r.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("deleting ConfigMap %s/%s: %w", instanceNS, dataHistoryName, err)
-	}
-	return nil
-}

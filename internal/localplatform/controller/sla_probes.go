@@ -194,12 +194,3 @@ func (r *reconciler) claimLabels(obj *unstructured.Unstructured) map[string]stri
 
 // forgetSLA drops the claim's in-memory probe state.
 func forgetSLA(obj *unstructured.Unstructured) { slaEntries.Delete(obj.GetUID()) }
-
-// deleteProbeHistory deletes the history ConfigMap of an instance namespace.
-func (r *reconciler) deleteProbeHistory(ctx context.Context, instanceNS string) error {
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: slaHistoryName}}
-	if err := r.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("deleting ConfigMap %s/%s: %w", instanceNS, slaHistoryName, err)
-	}
-	return nil
-}

@@ -160,13 +160,3 @@ func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructur
 	}
 	return nil
 }
-
-// deleteState removes the memory from an instance namespace (no namespace controller empties a
-// deleted namespace here).
-func (r *reconciler) deleteState(ctx context.Context, instanceNS string) error {
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: stateConfigMapName}}
-	if err := r.client.Delete(ctx, cm); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("deleting ConfigMap %s/%s: %w", instanceNS, stateConfigMapName, err)
-	}
-	return nil
-}

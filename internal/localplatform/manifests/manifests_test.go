@@ -157,6 +157,20 @@ func TestInstallOrder(t *testing.T) {
 	}
 }
 
+// TestClaimResources: the claim kinds the platform reports on are those whose CRDs it installs.
+func TestClaimResources(t *testing.T) {
+	var got []string
+	for _, gvr := range manifests.MustClaimResources() {
+		if gvr.Group != manifests.Group || gvr.Version != manifests.Version {
+			t.Errorf("%v: not a claim resource", gvr)
+		}
+		got = append(got, gvr.Resource)
+	}
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("claim resources %v, want %v", got, want)
+	}
+}
+
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
 	if len(objs.namespaces) != 1 || len(objs.crds) != 10 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||

@@ -125,6 +125,16 @@ var kinds = []*kind{
 		monitoring:         mariadbMonitoring,
 		defaultDisk:        "16Gi",
 	},
+	{
+		// Without restore, version report, backups, maintenance window and exporter (garage.go).
+		Kind:               "VSHNGarage",
+		Service:            "garage",
+		DefaultComposition: "vshngarage.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "version"},
+		DefaultVersion:     "2",
+		connection:         garageConnection,
+		defaultDisk:        "50Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

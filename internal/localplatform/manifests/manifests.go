@@ -32,6 +32,7 @@ var Files = []string{
 	"crd-vshnpostgresqls.yaml",
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
+	"crd-vshngarages.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -57,6 +58,7 @@ const (
 	CompositionPostgreSQLStackGres = "vshnpostgres.vshn.appcat.vshn.io"
 	CompositionRedis               = "vshnredis.vshn.appcat.vshn.io"
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
+	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

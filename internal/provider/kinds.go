@@ -56,7 +56,7 @@ var (
 	// kindsWithBackups have backup objects: the backup policy and the backups data source.
 	kindsWithBackups = kindSet{lacks: "backups", has: func(d kindDescriptor) bool { return d.api.Backups != nil }}
 	// kindsWithMaintenance have spec.parameters.maintenance: the maintenance window.
-	kindsWithMaintenance = kindSet{lacks: "a maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
+	kindsWithMaintenance = kindSet{lacks: "maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
 	// kindsWithUsers have database users: the database user and the connection's `user`.
 	kindsWithUsers = kindSet{lacks: "database users", has: func(d kindDescriptor) bool { return d.api.Users != nil }}
 	// kindsWithMetrics have exporters with monitors in the instance namespace: the metrics endpoint.

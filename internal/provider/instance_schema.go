@@ -302,8 +302,8 @@ func patchReleasesDoc(d kindDescriptor) string {
 func deletionProtectionDoc(d kindDescriptor) string {
 	if !d.api.Webhook {
 		return fmt.Sprintf("While `true` (the default, as on the platform), `terraform destroy` fails: this provider refuses to delete the instance. "+
-			"Set it to `false` and apply before destroying. The platform stores it but does not enforce it for %s (AppCat validates %s claims "+
-			"with no admission webhook), so a deletion with kubectl is not refused.", d.displayName, d.api.Kind)
+			"Set it to `false` and apply before destroying. The platform stores it but does not enforce it for %s (AppCat registers no "+
+			"admission webhook for %s claims), so a deletion with kubectl is not refused.", d.displayName, d.api.Kind)
 	}
 	return "While `true` (the default, as on the platform), the platform refuses to delete the instance and " +
 		"`terraform destroy` fails. Set it to `false` and apply before destroying."

@@ -39,6 +39,7 @@ func instanceKinds() []instanceKind {
 		registered(postgresqlKind{}),
 		registered(redisKind{}),
 		registered(mariadbKind{}),
+		registered(garageKind{}),
 	}
 }
 

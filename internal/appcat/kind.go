@@ -26,7 +26,7 @@ type Kind struct {
 	// Connection maps the parts of a connection to the secret's keys ("" where the kind has none).
 	Connection ConnectionKeys
 	// VersionStatus is the status field in which the platform reports the version an instance
-	// runs: each kind has its own (see Status.Field).
+	// runs: each kind has its own (see Status.Field); "" for a kind that reports none.
 	VersionStatus string
 	// VersionStatusFollowsUpgrade: after a version change, VersionStatus reports the new version
 	// once the claim is ready again, so an upgrade can wait for it. False where the platform may
@@ -40,10 +40,21 @@ type Kind struct {
 	// Users are the kind's database users (spec.parameters.service.access); nil for a kind
 	// without them.
 	Users *UserRules
+	// Maintenance: the kind has spec.parameters.maintenance, a weekly window in which the platform
+	// updates the instance (status.schedules.maintenance reports the effective one).
+	Maintenance bool
+	// MetricsTargets: the kind's composition puts exporters with their ServiceMonitor or
+	// PodMonitor into the instance namespace (metrics_targets.go finds them).
+	MetricsTargets bool
+	// Webhook: AppCat's admission webhook validates the kind's claims (pkg/controller/webhooks):
+	// it refuses to delete a claim whose spec.parameters.security.deletionProtection is true, and a
+	// claim whose appcat.vshn.io/provider-config label names no ProviderConfig. Where AppCat
+	// registers no webhook for a kind, it stores deletionProtection but does not enforce it.
+	Webhook bool
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

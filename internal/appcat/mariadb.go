@@ -30,6 +30,9 @@ var MariaDB = Kind{
 		UserMaxLength: 32, DatabaseMaxLength: 64,
 		Privilege: regexp.MustCompile(`^[A-Z_ ]+$`),
 	},
+	// A maintenance window, metrics targets and the webhook: pkg/comp-functions/functions/common/maintenance,
+	// the composition's ServiceMonitor or PodMonitor, pkg/controller/webhooks.
+	Maintenance: true, MetricsTargets: true, Webhook: true,
 }
 
 // MariaDBClaim is a VSHNMariaDB claim.

@@ -37,6 +37,9 @@ var PostgreSQL = Kind{
 		// Not on CloudNativePG, the default composition.
 		PrivilegeCompositions: []string{CompositionPostgreSQLStackGres},
 	},
+	// A maintenance window, metrics targets and the webhook: pkg/comp-functions/functions/common/maintenance,
+	// the composition's ServiceMonitor or PodMonitor, pkg/controller/webhooks.
+	Maintenance: true, MetricsTargets: true, Webhook: true,
 }
 
 // PostgreSQL compositions (spec.compositionRef.name): the implementation behind a claim.

@@ -18,6 +18,9 @@ var Redis = Kind{
 	VersionStatus:               StatusCurrentReleaseTag,
 	// apis/apiserver/v1/vshn_redis_backup_types.go, pkg/apiserver/vshn/redis/list.go
 	Backups: &BackupKind{Kind: "VSHNRedisBackup", Resource: "vshnredisbackups", InstanceField: "instance"},
+	// A maintenance window, metrics targets and the webhook: pkg/comp-functions/functions/common/maintenance,
+	// the composition's ServiceMonitor or PodMonitor, pkg/controller/webhooks.
+	Maintenance: true, MetricsTargets: true, Webhook: true,
 }
 
 // RedisClaim is a VSHNRedis claim.

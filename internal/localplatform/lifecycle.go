@@ -12,9 +12,10 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 )
 
 // ErrNotRunning says no platform runs in a state dir.
@@ -163,12 +164,9 @@ type Status struct {
 	Claims map[string]int
 }
 
-// ClaimResources are the claim kinds of the AppCat API (group vshn.appcat.vshn.io, v1).
-var ClaimResources = []schema.GroupVersionResource{
-	{Group: "vshn.appcat.vshn.io", Version: "v1", Resource: "vshnpostgresqls"},
-	{Group: "vshn.appcat.vshn.io", Version: "v1", Resource: "vshnredis"},
-	{Group: "vshn.appcat.vshn.io", Version: "v1", Resource: "vshnmariadbs"},
-}
+// ClaimResources are the claim kinds of the AppCat API (group vshn.appcat.vshn.io, v1): those
+// whose CRDs the manifests install.
+var ClaimResources = manifests.MustClaimResources()
 
 // Status tells which processes run, whether the API answers and how many claims it holds.
 func (p *Platform) Status(ctx context.Context) (*Status, error) {

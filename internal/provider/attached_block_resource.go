@@ -82,6 +82,8 @@ type blockDescriptor struct {
 	// displayName names the resource in messages, e.g. "backup policy".
 	displayName string
 	description string
+	// kinds are the kinds of instance the block belongs to.
+	kinds kindSet
 }
 
 type attachedResource[M any] struct {
@@ -105,7 +107,7 @@ func (r *attachedResource[M]) Metadata(_ context.Context, req resource.MetadataR
 
 func (r *attachedResource[M]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	d := r.block.descriptor()
-	attrs := instanceRefAttributes(d.displayName)
+	attrs := instanceRefAttributes(d.displayName, d.kinds)
 	for name, a := range r.block.attributes() {
 		attrs[name] = a
 	}
@@ -130,9 +132,10 @@ func (t target) id() string { return t.namespace + "/" + t.name }
 
 func (r *attachedResource[M]) target(m *M, diags *diag.Diagnostics) target {
 	c := r.block.common(m)
-	kind, ok := attachableKind(c.Kind.ValueString())
+	kinds := r.block.descriptor().kinds
+	kind, ok := kinds.lookup(c.Kind.ValueString())
 	if !ok {
-		diags.AddAttributeError(path.Root("kind"), "Unknown instance kind", fmt.Sprintf("kind %q is not one of %s.", c.Kind.ValueString(), quoteList(attachableKindNames())))
+		diags.AddAttributeError(path.Root("kind"), "Unknown instance kind", fmt.Sprintf("kind %q is not one of %s.", c.Kind.ValueString(), quoteList(kinds.names())))
 	}
 	ns, name, ok := splitInstanceID(c.InstanceID.ValueString())
 	if !ok {
@@ -316,12 +319,12 @@ func (r *attachedResource[M]) ImportState(ctx context.Context, req resource.Impo
 	ns, name, ok := splitInstanceID(id)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the instance's ID, namespace/name (or kind:namespace/name, kind one of %s), got %q.", quoteList(attachableKindNames()), req.ID))
+			fmt.Sprintf("Expected the instance's ID, namespace/name (or kind:namespace/name, kind one of %s), got %q.", quoteList(d.kinds.names()), req.ID))
 		return
 	}
 	if hasKind {
-		if _, ok := attachableKind(kindName); !ok {
-			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, req.ID, quoteList(attachableKindNames())))
+		if _, ok := d.kinds.lookup(kindName); !ok {
+			resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, req.ID, quoteList(d.kinds.names())))
 			return
 		}
 	} else {
@@ -331,7 +334,7 @@ func (r *attachedResource[M]) ImportState(ctx context.Context, req resource.Impo
 			return
 		}
 		var found []string
-		for _, k := range attachableKinds() {
+		for _, k := range d.kinds.kinds() {
 			_, err := appcat.GetClaim[appcat.RawParameters](ctx, client, k.api, ns, name, appcat.Exact)
 			switch {
 			case err == nil:
@@ -343,7 +346,7 @@ func (r *attachedResource[M]) ImportState(ctx context.Context, req resource.Impo
 		}
 		switch len(found) {
 		case 0:
-			resp.Diagnostics.AddError("Instance not found", fmt.Sprintf("There is no instance %s of any kind (%s) to import the %s of.", id, quoteList(attachableKindNames()), d.displayName))
+			resp.Diagnostics.AddError("Instance not found", fmt.Sprintf("There is no instance %s of any kind (%s) to import the %s of.", id, quoteList(d.kinds.names()), d.displayName))
 			return
 		case 1:
 			kindName = found[0]
@@ -387,7 +390,7 @@ func (r *attachedResource[M]) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	kind, ok := attachableKind(c.Kind.ValueString())
+	kind, ok := r.block.descriptor().kinds.lookup(c.Kind.ValueString())
 	if !ok {
 		return // the attribute's validator reports it
 	}

@@ -25,28 +25,6 @@ import (
 // told from the ID without asking the platform, and a plan of a new resource must not need the
 // platform, so it is an attribute of its own.
 
-// attachableKinds are the kinds blocks and backups can be attached to.
-func attachableKinds() []kindDescriptor {
-	return []kindDescriptor{postgresqlKind{}.descriptor(), redisKind{}.descriptor(), mariadbKind{}.descriptor()}
-}
-
-func attachableKindNames() []string {
-	var names []string
-	for _, k := range attachableKinds() {
-		names = append(names, k.typeName)
-	}
-	return names
-}
-
-func attachableKind(name string) (kindDescriptor, bool) {
-	for _, k := range attachableKinds() {
-		if k.typeName == name {
-			return k, true
-		}
-	}
-	return kindDescriptor{}, false
-}
-
 // instanceIDFormat is namespace/name, both DNS labels.
 var instanceIDFormat = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
@@ -58,10 +36,6 @@ func splitInstanceID(id string) (namespace, name string, ok bool) {
 	return namespace, name, true
 }
 
-func kindDoc() string {
-	return fmt.Sprintf("Kind of the instance: %s (the instance resource's type without `appcat_`).", quoteList(attachableKindNames()))
-}
-
 const instanceIDDoc = "ID of the instance, `namespace/name` — usually a reference to the instance resource's `id`, e.g. `appcat_postgresql.db.id`."
 
 func instanceIDValidators() []validator.String {
@@ -69,8 +43,8 @@ func instanceIDValidators() []validator.String {
 		"must be the instance's ID, namespace/name (e.g. appcat_postgresql.db.id)")}
 }
 
-// instanceRefAttributes are the attributes that attach a resource to an instance.
-func instanceRefAttributes(displayName string) map[string]schema.Attribute {
+// instanceRefAttributes are the attributes that attach a resource to an instance of one of kinds.
+func instanceRefAttributes(displayName string, kinds kindSet) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed: true,
@@ -80,8 +54,8 @@ func instanceRefAttributes(displayName string) map[string]schema.Attribute {
 		},
 		"kind": schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: kindDoc() + " Changing it replaces the " + displayName + ".",
-			Validators:          []validator.String{stringvalidator.OneOf(attachableKindNames()...)},
+			MarkdownDescription: kinds.doc() + " Changing it replaces the " + displayName + ".",
+			Validators:          []validator.String{kinds.validator()},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
 		"instance_id": schema.StringAttribute{
@@ -94,13 +68,13 @@ func instanceRefAttributes(displayName string) map[string]schema.Attribute {
 }
 
 // instanceRefDataSourceAttributes are the same for a data source.
-func instanceRefDataSourceAttributes() map[string]dschema.Attribute {
+func instanceRefDataSourceAttributes(kinds kindSet) map[string]dschema.Attribute {
 	return map[string]dschema.Attribute{
 		"id": dschema.StringAttribute{Computed: true, MarkdownDescription: "The instance's ID, `namespace/name`."},
 		"kind": dschema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: kindDoc(),
-			Validators:          []validator.String{stringvalidator.OneOf(attachableKindNames()...)},
+			MarkdownDescription: kinds.doc(),
+			Validators:          []validator.String{kinds.validator()},
 		},
 		"instance_id": dschema.StringAttribute{
 			Required:            true,
@@ -110,10 +84,10 @@ func instanceRefDataSourceAttributes() map[string]dschema.Attribute {
 	}
 }
 
-// existingInstance resolves a data source's validated kind and instance_id and checks that the
-// instance exists, reporting on instance_id when it does not.
-func existingInstance(ctx context.Context, client *appcat.Client, kindName, instanceID types.String, diags *diag.Diagnostics) (kindDescriptor, string, string, bool) {
-	kind, _ := attachableKind(kindName.ValueString())
+// existingInstance resolves a data source's validated kind (one of kinds) and instance_id and
+// checks that the instance exists, reporting on instance_id when it does not.
+func existingInstance(ctx context.Context, client *appcat.Client, kinds kindSet, kindName, instanceID types.String, diags *diag.Diagnostics) (kindDescriptor, string, string, bool) {
+	kind, _ := kinds.lookup(kindName.ValueString())
 	ns, name, _ := splitInstanceID(instanceID.ValueString())
 	if _, err := appcat.GetClaim[appcat.RawParameters](ctx, client, kind.api, ns, name, appcat.Snapshot); err != nil {
 		diags.AddAttributeError(path.Root("instance_id"), fmt.Sprintf("Could not read %s instance %s/%s", kind.displayName, ns, name), appcat.Explain(err))

@@ -61,6 +61,7 @@ func (backupPolicy) descriptor() blockDescriptor {
 		fieldManager: "terraform-appcat-backup-policy",
 		displayName:  "backup policy",
 		description:  backupPolicyDescription,
+		kinds:        kindsWithBackups,
 	}
 }
 

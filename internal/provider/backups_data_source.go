@@ -42,7 +42,7 @@ func (d *backupsDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *backupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := instanceRefDataSourceAttributes()
+	attrs := instanceRefDataSourceAttributes(kindsWithBackups)
 	attrs["backups"] = schema.ListNestedAttribute{
 		Computed: true,
 		MarkdownDescription: "The instance's backups, **newest first** (`backups[0]` is the latest). Empty before the first backup " +
@@ -76,7 +76,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	kind, ns, name, ok := existingInstance(ctx, client, m.Kind, m.InstanceID, &resp.Diagnostics)
+	kind, ns, name, ok := existingInstance(ctx, client, kindsWithBackups, m.Kind, m.InstanceID, &resp.Diagnostics)
 	if !ok {
 		return
 	}

@@ -64,9 +64,15 @@ func TestServiceLevelOfferedDiagnostics(t *testing.T) {
 // TestCompositionsAgreeWithLocalPlatform: the compositions the provider checks plans against are
 // the ones the local platform serves and lists in its catalog.
 func TestCompositionsAgreeWithLocalPlatform(t *testing.T) {
-	served := map[string]bool{
-		manifests.CompositionPostgreSQLCNPG: true, manifests.CompositionPostgreSQLStackGres: true,
-		manifests.CompositionRedis: true, manifests.CompositionMariaDB: true,
+	objs, err := manifests.Objects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]bool{} // the compositions of the local platform's catalog entries
+	for _, o := range objs {
+		if o.GetKind() == "AppCat" {
+			served[o.GetName()] = true
+		}
 	}
 	for _, d := range catalogKinds() {
 		if !served[d.defaultComposition] {

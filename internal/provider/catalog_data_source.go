@@ -48,10 +48,8 @@ func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_catalog"
 }
 
-// catalogKinds are the instance kinds whose compositions the catalog can name.
-func catalogKinds() []kindDescriptor {
-	return []kindDescriptor{postgresqlKind{}.descriptor(), redisKind{}.descriptor(), mariadbKind{}.descriptor()}
-}
+// catalogKinds are the instance kinds whose compositions the catalog can name: all of them.
+func catalogKinds() []kindDescriptor { return anyKind.kinds() }
 
 // kindOfComposition is the resource kind (typeName) that a composition implements; false for a
 // composition this provider has no resource for.

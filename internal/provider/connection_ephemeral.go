@@ -49,8 +49,8 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: kindDoc(),
-				Validators:          []validator.String{stringvalidator.OneOf(attachableKindNames()...)},
+				MarkdownDescription: anyKind.doc(),
+				Validators:          []validator.String{anyKind.validator()},
 			},
 			"instance_id": schema.StringAttribute{
 				Required:            true,
@@ -59,7 +59,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			},
 			"user": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "A database user of the instance (PostgreSQL and MariaDB): read that user's credentials " +
+				MarkdownDescription: "A database user of the instance (" + kindsWithUsers.displayNames("and") + "): read that user's credentials " +
 					"instead of the instance's admin credentials, e.g. `appcat_database_user.app.user`.",
 				Validators: []validator.String{stringvalidator.RegexMatches(appcat.AccessNameRule, "must be a database user's name")},
 			},
@@ -104,9 +104,9 @@ func (e *connectionEphemeral) Open(ctx context.Context, req ephemeral.OpenReques
 	}
 	client, diags := e.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
-	kind, ok := attachableKind(m.Kind.ValueString())
+	kind, ok := anyKind.lookup(m.Kind.ValueString())
 	if !ok {
-		resp.Diagnostics.AddAttributeError(path.Root("kind"), "Unknown instance kind", fmt.Sprintf("kind %q is not one of %s.", m.Kind.ValueString(), quoteList(attachableKindNames())))
+		resp.Diagnostics.AddAttributeError(path.Root("kind"), "Unknown instance kind", fmt.Sprintf("kind %q is not one of %s.", m.Kind.ValueString(), quoteList(anyKind.names())))
 	}
 	ns, name, ok := splitInstanceID(m.InstanceID.ValueString())
 	if !ok {
@@ -145,7 +145,7 @@ func (e *connectionEphemeral) Open(ctx context.Context, req ephemeral.OpenReques
 		spec, ok := appcat.AccessSecretOf(kind.api)
 		if !ok {
 			resp.Diagnostics.AddAttributeError(path.Root("user"), fmt.Sprintf("%s has no database users", kind.displayName),
-				fmt.Sprintf("user can only be set for %s instances.", quoteList(userKindNames())))
+				fmt.Sprintf("user can only be set for %s instances.", quoteList(kindsWithUsers.names())))
 			return
 		}
 		view, err := client.GetAccess(ctx, kind.api, ns, name, appcat.Exact)

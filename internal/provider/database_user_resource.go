@@ -74,26 +74,11 @@ var userConnectionAttrTypes = map[string]attr.Type{
 }
 
 // userKinds are the kinds that have database users.
-func userKinds() []kindDescriptor {
-	return []kindDescriptor{postgresqlKind{}.descriptor(), mariadbKind{}.descriptor()}
-}
+func userKinds() []kindDescriptor { return kindsWithUsers.kinds() }
 
-func userKindNames() []string {
-	var names []string
-	for _, k := range userKinds() {
-		names = append(names, k.typeName)
-	}
-	return names
-}
+func userKindNames() []string { return kindsWithUsers.names() }
 
-func userKind(name string) (kindDescriptor, bool) {
-	for _, k := range userKinds() {
-		if k.typeName == name {
-			return k, true
-		}
-	}
-	return kindDescriptor{}, false
-}
+func userKind(name string) (kindDescriptor, bool) { return kindsWithUsers.lookup(name) }
 
 // NewDatabaseUserResource is appcat_database_user.
 func NewDatabaseUserResource() resource.Resource { return &databaseUserResource{} }
@@ -130,7 +115,7 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"kind": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: fmt.Sprintf("Kind of the instance: %s. Changing it replaces the user.", quoteList(userKindNames())),
-				Validators:          []validator.String{stringvalidator.OneOf(userKindNames()...)},
+				Validators:          []validator.String{kindsWithUsers.validator()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"instance_id": schema.StringAttribute{

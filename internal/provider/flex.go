@@ -160,12 +160,13 @@ func expandSecurity(ctx context.Context, c *instanceModel, diags *diag.Diagnosti
 	}
 }
 
-func flattenSecurity(s *appcat.Security, c *instanceModel) {
+// flattenSecurity sets the security attributes; allowAllNamespaces is the kind's default.
+func flattenSecurity(s *appcat.Security, c *instanceModel, allowAllNamespaces bool) {
 	if s == nil {
 		s = &appcat.Security{}
 	}
 	c.DeletionProtection = boolOr(s.DeletionProtection, true)
-	c.AllowAllNamespaces = boolOr(s.AllowAllNamespaces, false)
+	c.AllowAllNamespaces = boolOr(s.AllowAllNamespaces, allowAllNamespaces)
 	c.AllowedNamespaces = flattenStringList(s.AllowedNamespaces)
 	c.AllowedGroups = flattenStringList(s.AllowedGroups)
 	c.AllowedUsers = flattenStringList(s.AllowedUsers)

@@ -48,7 +48,7 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	c.Version = stringOr(p.Version, d.defaultVersion)
 	c.Instances = int64Or(p.Instances, d.defaultInstances)
 	c.ServiceLevel = stringOr(p.ServiceLevel, "besteffort")
-	flattenSecurity(p.Security, c)
+	flattenSecurity(p.Security, c, d.allowAllNamespaces)
 	flattenScheduling(p.Scheduling, c)
 	c.Restore = flattenRestore(p.Restore)
 	c.Alerting = keepTemplateText(flattenAlerting(p.Monitoring), c.Alerting)

@@ -46,6 +46,12 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		prior = &state
 		checkVersionOnlyGoesUp(d, r.kind.common(&state).Version, common.Version, &resp.Diagnostics)
+		if d.instancesFixed {
+			checkInstancesUnchanged(d, r.kind.common(&state).Instances, common.Instances, &resp.Diagnostics)
+		}
+	}
+	if d.haInstances > 0 {
+		checkGuaranteedNeedsHA(common, d.haInstances, &resp.Diagnostics)
 	}
 	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
 	checkCompositionRevision(ctx, common, &resp.Diagnostics)
@@ -142,6 +148,18 @@ func checkDiskOnlyGrows(attr path.Path, prior, planned types.String, diags *diag
 			fmt.Sprintf("The platform can only grow a disk: %s is smaller than the current %s. Keep %s or choose a larger size.",
 				planned.ValueString(), prior.ValueString(), prior.ValueString()))
 	}
+}
+
+// checkInstancesUnchanged refuses a change of the instance count where the platform cannot scale
+// an existing instance.
+func checkInstancesUnchanged(d kindDescriptor, prior, planned types.Int64, diags *diag.Diagnostics) {
+	if prior.IsNull() || prior.IsUnknown() || planned.IsUnknown() || planned.IsNull() || prior.Equal(planned) {
+		return
+	}
+	diags.AddAttributeError(path.Root("instances"), "Instances cannot change after creation",
+		fmt.Sprintf("The platform cannot scale an existing %s instance (\"Scaling after creation is not supported\"): instances is %d and stays so. "+
+			"Nothing was changed. Keep instances = %d; for another number of instances, create a new instance and move the data.",
+			d.displayName, prior.ValueInt64(), prior.ValueInt64()))
 }
 
 // checkGuaranteedNeedsHA refuses the guaranteed service level on too few instances.

@@ -259,7 +259,7 @@ data %q "existing" {
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("instances"), knownvalue.Int64Exact(instances)),
 			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
-			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("connection_details").AtMapKey("password"), knownvalue.NotNull()),
+			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("connection_details").AtMapKey("url"), knownvalue.NotNull()),
 			same("connection_details"),
 			same("instance_namespace"),
 			same("version"),

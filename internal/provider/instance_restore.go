@@ -108,6 +108,8 @@ func flattenRestore(r *appcat.Restore) types.Object {
 
 // restoreRules say what a kind (and backend) needs for a restore, as the platform checks it.
 type restoreRules struct {
+	// none: the kind has no backups and its claims no spec.parameters.restore (Garage).
+	none bool
 	// selfService is false where the platform offers no restore into a new instance (MariaDB).
 	selfService bool
 	// needsBackupName: the restore starts from a named backup; otherwise backup_name is refused.
@@ -124,6 +126,12 @@ func validateRestore(ctx context.Context, v types.Object, name types.String, rul
 		return
 	}
 	root := path.Root("restore")
+	if rules.none {
+		diags.AddAttributeError(root, "No restore for "+rules.what,
+			fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup: its claims have no spec.parameters.restore. "+
+				"Remove restore.", rules.what))
+		return
+	}
 	if !rules.selfService {
 		diags.AddAttributeError(root, "Restore is not self-service for "+rules.what,
 			fmt.Sprintf("The platform cannot create a %s instance from a backup: restores of %s are done by VSHN on a support request. "+

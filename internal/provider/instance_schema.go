@@ -23,10 +23,14 @@ import (
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
 
-// instancesScalingDoc follows each kind's instancesDoc: what every kind's instance count does.
+// instancesScalingDoc follows the instancesDoc of a kind that scales: what its instance count does.
 const instancesScalingDoc = " `0` suspends the instance: its pods stop, while its data, credentials and connection details are kept; " +
 	"set `instances` back to resume it. A change applies in place, and the apply waits until the platform has converged. " +
 	"See the [upgrades and scaling guide](../guides/upgrades-and-scaling)."
+
+// instancesFixedDoc follows the instancesDoc of a kind whose instance count cannot change.
+const instancesFixedDoc = " It cannot change once the instance exists: the platform refuses it (\"Scaling after creation is not supported\"), " +
+	"so a plan that changes it fails. For another number of instances, create a new instance and move the data."
 
 // dnsLabel is the format of Kubernetes object names the platform accepts for claims.
 var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
@@ -63,48 +67,44 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			Optional: true,
 			Computed: true,
 			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. "+
-				"Changing it upgrades the instance in place; the apply waits until the platform reports the new version in `current_version`. "+
-				"The version can only go up, and a major upgrade needs `allow_major_version_upgrade = true`. "+
-				"Patch releases are not chosen here: the platform applies them in the maintenance window.",
-				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion),
+				"Changing it upgrades the instance in place; %s. "+
+				"The version can only go up, and a major upgrade needs `allow_major_version_upgrade = true`. %s",
+				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion, upgradeWaitDoc(d), patchReleasesDoc(d)),
 			Default:    stringdefault.StaticString(d.defaultVersion),
 			Validators: []validator.String{stringvalidator.OneOf(d.versions...)},
 		},
 		"instances": schema.Int64Attribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: d.instancesDoc + instancesScalingDoc,
+			MarkdownDescription: instancesDescription(d),
 			Default:             int64default.StaticInt64(d.defaultInstances),
 			Validators:          d.instances,
 		},
 		"service_level": schema.StringAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "`besteffort` (default) or `guaranteed`. With `guaranteed`, VSHN is paged on the SLI alerts " +
-				"and the platform requires a highly available instance (see `instances`).",
-			Default:    stringdefault.StaticString("besteffort"),
-			Validators: []validator.String{stringvalidator.OneOf("besteffort", "guaranteed")},
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: serviceLevelDescription(d),
+			Default:             stringdefault.StaticString("besteffort"),
+			Validators:          []validator.String{stringvalidator.OneOf("besteffort", "guaranteed")},
 		},
 		"deletion_protection": schema.BoolAttribute{
-			Optional: true,
-			Computed: true,
-			MarkdownDescription: "While `true` (the default, as on the platform), the platform refuses to delete the instance and " +
-				"`terraform destroy` fails. Set it to `false` and apply before destroying.",
-			Default: booldefault.StaticBool(true),
+			Optional:            true,
+			Computed:            true,
+			MarkdownDescription: deletionProtectionDoc(d),
+			Default:             booldefault.StaticBool(true),
 		},
 		"allow_all_namespaces": schema.BoolAttribute{
 			Optional:            true,
 			Computed:            true,
-			MarkdownDescription: "Allow connections from every namespace of the cluster. Defaults to `false`.",
-			Default:             booldefault.StaticBool(false),
+			MarkdownDescription: fmt.Sprintf("Allow connections from every namespace of the cluster. Defaults to `%t`, as on the platform.", d.allowAllNamespaces),
+			Default:             booldefault.StaticBool(d.allowAllNamespaces),
 		},
 		"allowed_namespaces": stringListAttribute("Further namespaces whose workloads may connect to the instance."),
 		"allowed_groups":     stringListAttribute("Groups that get access to the instance namespace (logs, pods, port-forward)."),
 		"allowed_users":      stringListAttribute("Users that get access to the instance namespace (logs, pods, port-forward)."),
 		"node_selector":      stringMapAttribute("Node selector for the instance's pods (`spec.parameters.scheduling.nodeSelector`).", labelMapValidator()),
-		"labels": stringMapAttribute("Labels of the claim. Labels other tools set are left alone. "+
-			"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on; the platform refuses a name it does not know.", labelMapValidator()),
-		"annotations": stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone.", annotationMapValidator()),
+		"labels":             stringMapAttribute(labelsDescription(d), labelMapValidator()),
+		"annotations":        stringMapAttribute("Annotations of the claim. Annotations other tools set are left alone.", annotationMapValidator()),
 		"connection_secret_name": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
@@ -124,7 +124,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		},
 		"current_version": schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "Version the platform reports as running (`status." + d.api.VersionStatus + "`" + d.versionReportedAs + ").",
+			MarkdownDescription: currentVersionDescription(d),
 			PlanModifiers:       []planmodifier.String{unknownIfChanged(path.Root("version"))},
 		},
 		"previous_version": schema.StringAttribute{
@@ -161,7 +161,7 @@ func connectionAttributes() map[string]schema.Attribute {
 		"username":           "User name of the instance's admin user.",
 		"password":           "Password of the instance's admin user.",
 		"database":           "Default database, where the service has one.",
-		"url":                "Connection URL with credentials.",
+		"url":                "Connection URL, with the credentials where the platform puts them in.",
 		"ca_certificate":     "PEM CA certificate that signs the server certificate.",
 		"client_certificate": "PEM client certificate, where the service uses one.",
 		"client_key":         "PEM client key, where the service uses one.",
@@ -244,6 +244,69 @@ func majorUpgradeDoc(d kindDescriptor) string {
 	}
 	return fmt.Sprintf("for %s a change of the major version, e.g. %s (but not %s)",
 		d.displayName, major[len(major)-1], minor[len(minor)-1])
+}
+
+// instancesDescription documents instances: the kind's counts, and whether they can change.
+func instancesDescription(d kindDescriptor) string {
+	if d.instancesFixed {
+		return d.instancesDoc + instancesFixedDoc
+	}
+	return d.instancesDoc + instancesScalingDoc
+}
+
+// serviceLevelDescription documents service_level, with the kind's rule for guaranteed.
+func serviceLevelDescription(d kindDescriptor) string {
+	doc := "`besteffort` (default) or `guaranteed`. With `guaranteed`, VSHN is paged on the SLI alerts"
+	if d.haInstances > 0 {
+		return doc + " and the platform requires a highly available instance (see `instances`)."
+	}
+	return doc + "."
+}
+
+// labelsDescription documents labels; only AppCat's webhook checks the provider-config label.
+func labelsDescription(d kindDescriptor) string {
+	doc := "Labels of the claim. Labels other tools set are left alone. " +
+		"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on"
+	if d.api.Webhook {
+		return doc + "; the platform refuses a name it does not know."
+	}
+	return doc + "."
+}
+
+// currentVersionDescription documents current_version: the kind's status field, if it has one.
+func currentVersionDescription(d kindDescriptor) string {
+	if d.api.VersionStatus == "" {
+		return "Always null: " + d.displayName + " does not report the version it runs (AppCat has no such status field for it)."
+	}
+	return "Version the platform reports as running (`status." + d.api.VersionStatus + "`" + d.versionReportedAs + ")."
+}
+
+// upgradeWaitDoc says what a version change waits for.
+func upgradeWaitDoc(d kindDescriptor) string {
+	if d.api.VersionStatus == "" {
+		return "the apply waits until the platform reports the instance ready again"
+	}
+	return "the apply waits until the platform reports the new version in `current_version`"
+}
+
+// patchReleasesDoc says who applies patch releases.
+func patchReleasesDoc(d kindDescriptor) string {
+	if !d.api.Maintenance {
+		return "Patch releases are not chosen here: the platform rolls them out with its own releases."
+	}
+	return "Patch releases are not chosen here: the platform applies them in the maintenance window."
+}
+
+// deletionProtectionDoc documents deletion_protection: enforced by the platform where AppCat's
+// webhook validates the kind, and by this provider for every kind.
+func deletionProtectionDoc(d kindDescriptor) string {
+	if !d.api.Webhook {
+		return fmt.Sprintf("While `true` (the default, as on the platform), `terraform destroy` fails: this provider refuses to delete the instance. "+
+			"Set it to `false` and apply before destroying. The platform stores it but does not enforce it for %s (AppCat registers no "+
+			"admission webhook for %s claims), so a deletion with kubectl is not refused.", d.displayName, d.api.Kind)
+	}
+	return "While `true` (the default, as on the platform), the platform refuses to delete the instance and " +
+		"`terraform destroy` fails. Set it to `false` and apply before destroying."
 }
 
 // previousVersionDescription documents previous_version: only some kinds report it.

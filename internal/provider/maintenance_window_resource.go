@@ -62,6 +62,7 @@ func (maintenanceWindow) descriptor() blockDescriptor {
 		fieldManager: "terraform-appcat-maintenance-window",
 		displayName:  "maintenance window",
 		description:  maintenanceWindowDescription,
+		kinds:        kindsWithMaintenance,
 	}
 }
 

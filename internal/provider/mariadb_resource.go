@@ -55,6 +55,7 @@ func (mariadbKind) descriptor() kindDescriptor {
 		majorOf:            majorBeforeFirstDot,
 		instances:          []validator.Int64{int64validator.OneOf(0, 1, 3)},
 		defaultInstances:   1,
+		haInstances:        3,
 		defaultComposition: appcat.CompositionMariaDB,
 		instancesDoc: "Number of MariaDB instances: 1 (default), 3 or 0. Three make a highly available Galera cluster behind ProxySQL, " +
 			"which moves `connection_details.host` to the ProxySQL service. " +
@@ -143,7 +144,6 @@ func (k mariadbKind) flatten(_ context.Context, claim *appcat.MariaDBClaim, m *m
 }
 
 func (mariadbKind) validatePlan(ctx context.Context, plan, state *mariadbModel, diags *diag.Diagnostics) {
-	checkGuaranteedNeedsHA(&plan.instanceModel, 3, diags)
 	warnGatewayUnrouted(plan.ServiceType, "MariaDB", diags)
 	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{what: "MariaDB"}, diags)
 	if state == nil {

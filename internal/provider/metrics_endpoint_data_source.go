@@ -46,7 +46,7 @@ func (d *metricsEndpointDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *metricsEndpointDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := instanceRefDataSourceAttributes()
+	attrs := instanceRefDataSourceAttributes(kindsWithMetrics)
 	attrs["prometheus_url"] = schema.StringAttribute{Optional: true, MarkdownDescription: "Base URL of a Prometheus-compatible HTTP API " +
 		"that holds the instance's metrics (e.g. the cluster's user-workload monitoring through its Thanos querier). AppCat publishes none; " +
 		"`query_url` is derived from it. Defaults to the environment variable `" + prometheusURLEnv + "`."}
@@ -96,7 +96,7 @@ func (d *metricsEndpointDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	kind, _ := attachableKind(m.Kind.ValueString())
+	kind, _ := kindsWithMetrics.lookup(m.Kind.ValueString())
 	ns, name, _ := splitInstanceID(m.InstanceID.ValueString())
 	e, err := client.GetMetricsEndpoint(ctx, kind.api, ns, name)
 	if err != nil {

@@ -86,6 +86,7 @@ func (postgresqlKind) descriptor() kindDescriptor {
 		majorOf:            wholeVersionIsMajor,
 		instances:          []validator.Int64{int64validator.Between(0, 3)},
 		defaultInstances:   1,
+		haInstances:        2,
 		defaultComposition: appcat.CompositionPostgreSQLCNPG,
 		instancesDoc: "Number of PostgreSQL instances: 1 (default), 2, 3 or 0. More than one makes the service highly available " +
 			"with replication (see `replication_mode`).",
@@ -268,7 +269,6 @@ func (k postgresqlKind) flatten(_ context.Context, claim *appcat.PostgreSQLClaim
 }
 
 func (k postgresqlKind) validatePlan(ctx context.Context, plan, state *postgresqlModel, diags *diag.Diagnostics) {
-	checkGuaranteedNeedsHA(&plan.instanceModel, 2, diags)
 	if plan.Backend.ValueString() == backendStackGres {
 		warnGatewayUnrouted(plan.ServiceType, "the StackGres backend", diags)
 	}

@@ -79,23 +79,29 @@ func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRe
 }
 
 func (p *appcatProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewPostgreSQLResource, NewRedisResource, NewMariaDBResource,
+	var out []func() resource.Resource
+	for _, k := range instanceKinds() {
+		out = append(out, k.resource)
+	}
+	return append(out,
 		NewBackupPolicyResource, NewMaintenanceWindowResource,
 		NewDatabaseUserResource,
 		NewAlertChannelResource,
-	}
+	)
 }
 
 func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewPostgreSQLDataSource, NewRedisDataSource, NewMariaDBDataSource,
+	var out []func() datasource.DataSource
+	for _, k := range instanceKinds() {
+		out = append(out, k.dataSource)
+	}
+	return append(out,
 		NewBackupsDataSource,
 		NewSLAReportDataSource,
 		NewSLAReportsDataSource,
 		NewMetricsEndpointDataSource,
 		NewCatalogDataSource,
-	}
+	)
 }
 
 func (p *appcatProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {

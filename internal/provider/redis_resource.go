@@ -53,6 +53,7 @@ func (redisKind) descriptor() kindDescriptor {
 		majorOf:            majorBeforeFirstDot,
 		instances:          []validator.Int64{int64validator.OneOf(0, 1, 3)},
 		defaultInstances:   1,
+		haInstances:        3,
 		defaultComposition: appcat.CompositionRedis,
 		instancesDoc: "Number of Redis instances: 1 (default), 3 or 0. Three make the service highly available with Redis Sentinel, " +
 			"which moves `connection_details.host` to the master service (`redis-master…`) and fills `connection_details.sentinel_hosts` " +
@@ -129,7 +130,6 @@ func (k redisKind) flatten(_ context.Context, claim *appcat.RedisClaim, m *redis
 }
 
 func (redisKind) validatePlan(ctx context.Context, plan, state *redisModel, diags *diag.Diagnostics) {
-	checkGuaranteedNeedsHA(&plan.instanceModel, 3, diags)
 	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{selfService: true, needsBackupName: true, what: "Redis"}, diags)
 	if state != nil {
 		checkDiskOnlyGrows(path.Root("disk"), state.Disk, plan.Disk, diags)

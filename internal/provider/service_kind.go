@@ -18,7 +18,8 @@ import (
 type serviceKind[M any, P any] interface {
 	// descriptor returns the kind's static description: names, versions, defaults, docs.
 	descriptor() kindDescriptor
-	// attributes are the kind's own attributes, beside the common ones.
+	// attributes are the kind's own attributes, beside the common ones. An attribute named like a
+	// common one replaces it (same type, so the model still fits), e.g. to document it for the kind.
 	attributes() map[string]schema.Attribute
 	// common returns the embedded common part of a model.
 	common(m *M) *instanceModel
@@ -58,6 +59,13 @@ type kindDescriptor struct {
 	instances        []validator.Int64
 	defaultInstances int64
 	instancesDoc     string
+	// instancesFixed: the platform refuses to change the instance count of an existing instance.
+	instancesFixed bool
+	// haInstances is the fewest instances the platform counts as highly available and requires
+	// for the guaranteed service level; 0 where it has no such rule.
+	haInstances int64
+	// allowAllNamespaces is the platform's default of spec.parameters.security.allowAllNamespaces.
+	allowAllNamespaces bool
 	// defaultComposition is the composition a claim gets when expand names none: the catalog
 	// entry whose plans apply.
 	defaultComposition string
@@ -83,13 +91,13 @@ func majorBeforeFirstDot(version string) string {
 	return major
 }
 
-// majorVersion is the major version of one of the kind's versions (descriptor.majorOf).
 // retentionInDays tells whether the kind's backups are kept a number of days (PostgreSQL), not
 // by K8up's keep_* rules.
 func (d kindDescriptor) retentionInDays() bool {
 	return d.api.Backups != nil && d.api.Backups.Retention == appcat.RetentionDays
 }
 
+// majorVersion is the major version of one of the kind's versions (descriptor.majorOf).
 func (d kindDescriptor) majorVersion(version string) string {
 	if d.majorOf == nil {
 		return wholeVersionIsMajor(version)

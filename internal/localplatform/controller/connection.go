@@ -10,7 +10,7 @@ import (
 )
 
 // Connection details per kind, with the keys AppCat writes into a claim's connection secret.
-// secrets.go adds ca.crt and, where leaf is set, tls.crt and tls.key.
+// secrets.go adds ca.crt (unless noCA is set) and, where leaf is set, tls.crt and tls.key.
 
 // connectionInput is what the connection details of an instance depend on.
 type connectionInput struct {
@@ -23,6 +23,8 @@ type connectionInput struct {
 type connectionPlan struct {
 	values map[string]string
 	leaf   *leafSpec // certificate for tls.crt/tls.key; nil when the kind has none
+	// noCA: the secret carries no ca.crt (the kind's composition writes no certificate).
+	noCA bool
 }
 
 func svcHost(service, namespace string) string {

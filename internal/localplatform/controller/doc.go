@@ -1,5 +1,5 @@
 // Package controller is the platform controller of the local AppCat platform. For every claim
-// of the kinds in kinds.go (VSHNPostgreSQL, VSHNRedis, VSHNMariaDB) it does, as far as a client
+// of the kinds in kinds.go it does, as far as a client
 // of the Kubernetes API can see, what AppCat and Crossplane do — without running a database:
 //
 //   - Crossplane's claim finalizer, spec.compositionRef (the kind's default

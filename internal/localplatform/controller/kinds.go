@@ -25,10 +25,11 @@ type kind struct {
 	// VersionPath is the spec path holding the service version, and DefaultVersion its schema default.
 	VersionPath    []string
 	DefaultVersion string
-	// restoreStyle is how the kind's composition answers spec.parameters.restore (restore.go).
+	// restoreStyle is how the kind's composition answers spec.parameters.restore (restore.go);
+	// nil for a kind whose claims have no spec.parameters.restore.
 	restoreStyle func(obj *unstructured.Unstructured) restoreStyle
 	// reportVersion writes the status fields in which the kind reports the version it runs, as
-	// AppCat does for it (versions.go).
+	// AppCat does for it (versions.go); nil for a kind that reports none.
 	reportVersion func(obj *unstructured.Unstructured, status map[string]any)
 	// connection computes the connection secret's plain keys and which certificate it carries.
 	connection func(in connectionInput) connectionPlan
@@ -36,8 +37,11 @@ type kind struct {
 	access *accessSpec
 	// backup describes the kind's backup objects; nil for a kind without backups (backups.go).
 	backup *backupSpec
+	// maintenance: the kind has a weekly maintenance window (spec.parameters.maintenance,
+	// maintenance.go).
+	maintenance bool
 	// monitoring is what the kind's composition puts into the instance namespace for its
-	// metrics (monitoring_objects.go).
+	// metrics (monitoring_objects.go); nil for a kind whose composition puts nothing there.
 	monitoring func(obj *unstructured.Unstructured, composite string) monitoringPlan
 	// defaultDisk is the disk of the kind's default plan, for a claim that sets none (metrics.go).
 	defaultDisk string
@@ -63,6 +67,13 @@ func (k *kind) newList() *unstructured.UnstructuredList {
 	return l
 }
 
+// report writes the status fields in which the kind reports the version it runs, if it has any.
+func (k *kind) report(obj *unstructured.Unstructured, status map[string]any) {
+	if k.reportVersion != nil {
+		k.reportVersion(obj, status)
+	}
+}
+
 // version returns the service version the claim asks for.
 func (k *kind) version(obj *unstructured.Unstructured) string {
 	return stringParam(obj, k.DefaultVersion, k.VersionPath...)
@@ -81,6 +92,7 @@ var kinds = []*kind{
 		connection:         withCNPGGateway(postgresqlConnection), // gateway.go
 		access:             &postgresqlAccess,
 		backup:             &postgresqlBackups,
+		maintenance:        true,
 		monitoring:         postgresqlMonitoring,
 		defaultDisk:        "20Gi",
 	},
@@ -94,6 +106,7 @@ var kinds = []*kind{
 		restoreStyle:       fixedRestoreStyle(restoreNamedBackup),
 		connection:         redisConnection,
 		backup:             &redisBackups,
+		maintenance:        true,
 		monitoring:         redisMonitoring,
 		defaultDisk:        "16Gi",
 	},
@@ -108,8 +121,19 @@ var kinds = []*kind{
 		connection:         mariadbConnection,
 		access:             &mariadbAccess,
 		backup:             &mariadbBackups,
+		maintenance:        true,
 		monitoring:         mariadbMonitoring,
 		defaultDisk:        "16Gi",
+	},
+	{
+		// Without restore, version report, backups, maintenance window and exporter (garage.go).
+		Kind:               "VSHNGarage",
+		Service:            "garage",
+		DefaultComposition: "vshngarage.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "version"},
+		DefaultVersion:     "2",
+		connection:         garageConnection,
+		defaultDisk:        "50Gi",
 	},
 }
 

@@ -1,6 +1,8 @@
 package controller
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -11,22 +13,55 @@ import (
 
 // TestLayersAgree: every service kind of the provider's API layer (appcat.Kinds) has exactly one
 // row in the platform's kind table that says the same about it (service name, backups and how they
-// name their instance, database users, the status field its version is reported in), and an
-// installed CRD of that kind and resource; and the table has no row the API layer lacks. A
+// name their instance, database users, maintenance window, metrics targets, the status field its
+// version is reported in), an installed CRD of that kind and resource, a catalog entry for its
+// default composition, the customer role's grant to manage its claims, and the admission policies
+// exactly where AppCat runs its webhook; and the table has no row the API layer lacks. A
 // half-registered kind fails here, not silently at run time.
 func TestLayersAgree(t *testing.T) {
 	objs, err := manifests.Objects()
 	if err != nil {
 		t.Fatal(err)
 	}
-	crds := map[string]string{} // kind -> plural of the installed CRDs
+	crds := map[string]string{}       // kind -> plural of the installed CRDs
+	catalog := map[string]bool{}      // compositions the catalog describes
+	policies := map[string][]string{} // admission policy -> the resources it matches
+	customer := map[string][]string{} // API group -> resources the customer role may create
 	for _, o := range objs {
-		if o.GetKind() != "CustomResourceDefinition" {
-			continue
+		switch o.GetKind() {
+		case "CustomResourceDefinition":
+			kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
+			plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
+			crds[kind] = plural
+		case "AppCat":
+			catalog[o.GetName()] = true
+		case "ValidatingAdmissionPolicy":
+			rules, _, _ := unstructured.NestedSlice(o.Object, "spec", "matchConstraints", "resourceRules")
+			for _, r := range rules {
+				res, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "resources")
+				policies[o.GetName()] = append(policies[o.GetName()], res...)
+			}
+		case "ClusterRole":
+			if o.GetName() != "appcat:customer" {
+				continue
+			}
+			rules, _, _ := unstructured.NestedSlice(o.Object, "rules")
+			for _, r := range rules {
+				rule := r.(map[string]any)
+				groups, _, _ := unstructured.NestedStringSlice(rule, "apiGroups")
+				res, _, _ := unstructured.NestedStringSlice(rule, "resources")
+				verbs, _, _ := unstructured.NestedStringSlice(rule, "verbs")
+				if !slices.Contains(verbs, "get") {
+					continue
+				}
+				for _, g := range groups {
+					customer[g] = append(customer[g], res...)
+				}
+			}
 		}
-		kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
-		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
-		crds[kind] = plural
+	}
+	if len(policies) == 0 {
+		t.Fatal("the manifests hold no admission policies")
 	}
 
 	seen := map[string]bool{}
@@ -46,6 +81,26 @@ func TestLayersAgree(t *testing.T) {
 			if crds[k.Kind] != k.Resource {
 				t.Errorf("installed CRD of %s: resource %q, want %q", k.Kind, crds[k.Kind], k.Resource)
 			}
+			if !catalog[row.DefaultComposition] {
+				t.Errorf("the catalog has no entry for the default composition %s", row.DefaultComposition)
+			}
+			if !slices.Contains(customer[claimGroup], k.Resource) {
+				t.Errorf("the customer role may not manage %s", k.Resource)
+			}
+			// AppCat's webhook refuses deletion of protected claims and unknown provider
+			// configs; the platform's admission policies do the same for exactly those kinds.
+			for name, resources := range policies {
+				if slices.Contains(resources, k.Resource) != k.Webhook {
+					t.Errorf("admission policy %s matches %s: %v, but AppCat's webhook validates it: %v",
+						name, k.Resource, slices.Contains(resources, k.Resource), k.Webhook)
+				}
+			}
+			if row.maintenance != k.Maintenance {
+				t.Errorf("maintenance window: platform %v, API layer %v", row.maintenance, k.Maintenance)
+			}
+			if (row.monitoring != nil) != k.MetricsTargets {
+				t.Errorf("metrics targets: platform %v, API layer %v", row.monitoring != nil, k.MetricsTargets)
+			}
 			if (row.backup == nil) != (k.Backups == nil) {
 				t.Fatalf("backups: platform %v, API layer %v", row.backup != nil, k.Backups != nil)
 			}
@@ -56,6 +111,9 @@ func TestLayersAgree(t *testing.T) {
 				}
 				if crds[b.Kind] != b.Resource {
 					t.Errorf("installed CRD of %s: resource %q, want %q", b.Kind, crds[b.Kind], b.Resource)
+				}
+				if !slices.Contains(customer[b.GVR().Group], b.Resource) {
+					t.Errorf("the customer role may not read %s", b.Resource)
 				}
 			}
 			if (row.access == nil) != (k.Users == nil) {
@@ -70,13 +128,18 @@ func TestLayersAgree(t *testing.T) {
 				}
 			}
 			// The platform reports a provisioned instance's version in the field the API layer
-			// reads it from.
+			// reads it from, and none where the API layer reads none.
 			obj := row.newObject()
 			status := map[string]any{}
 			setRunningVersion(status, row.DefaultVersion)
 			setRunningReleaseTag(status, row.DefaultVersion+".1")
-			row.reportVersion(obj, status)
-			if s, _ := status[k.VersionStatus].(string); s == "" {
+			row.report(obj, status)
+			reported := maps.Clone(status)
+			delete(reported, statusLocalPlatform)
+			switch s, _ := status[k.VersionStatus].(string); {
+			case k.VersionStatus == "" && len(reported) > 0:
+				t.Errorf("the platform reports a version (status %v), the API layer reads none", reported)
+			case k.VersionStatus != "" && s == "":
 				t.Errorf("the platform reports no %s (status %v)", k.VersionStatus, status)
 			}
 		})

@@ -91,7 +91,7 @@ func TestDefaultSchedulesAreStableAndInRange(t *testing.T) {
 func TestEffectiveSchedules(t *testing.T) {
 	k := kindByName("VSHNPostgreSQL")
 	c := claim(k, "a", "uid-1", map[string]any{})
-	s := effectiveSchedules(c)
+	s := effectiveSchedules(k, c)
 	if s["backup"] != defaultBackupSchedule("uid-1") {
 		t.Errorf("backup = %v", s["backup"])
 	}
@@ -109,11 +109,21 @@ func TestEffectiveSchedules(t *testing.T) {
 		"maintenance": map[string]any{"dayOfWeek": "saturday", "pinImageTag": "15.3", "disableAppcatRelease": true},
 	})
 	c.SetGeneration(7)
-	s = effectiveSchedules(c)
+	s = effectiveSchedules(k, c)
 	m = s["maintenance"].(map[string]any)
 	if s["backup"] != "5 4 * * 0" || m["dayOfWeek"] != "saturday" || m["timeOfDay"] != tod ||
 		m["pinImageTag"] != "15.3" || m["disableAppcatRelease"] != true || s["observedGeneration"] != int64(7) {
 		t.Errorf("schedules = %v", s)
+	}
+
+	// A kind without backups and maintenance window has no schedules; one with backups only,
+	// no maintenance schedule.
+	if s := effectiveSchedules(&kind{Kind: "VSHNNothing"}, c); s != nil {
+		t.Errorf("schedules of a kind without backups and maintenance = %v, want none", s)
+	}
+	backupsOnly := &kind{Kind: "VSHNBackupsOnly", backup: k.backup}
+	if s := effectiveSchedules(backupsOnly, c); s["backup"] != "5 4 * * 0" || s["maintenance"] != nil {
+		t.Errorf("schedules of a kind with backups only = %v", s)
 	}
 }
 

@@ -149,7 +149,7 @@ func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstr
 		steps = append(steps, fmt.Sprintf("updated from release %s to %s", from0, to))
 	}
 	setRunningReleaseTag(status, to)
-	r.kind.reportVersion(obj, status)
+	r.kind.report(obj, status)
 	completed := clock.at(r.now())
 	if completed.Before(started) {
 		completed = started

@@ -72,7 +72,11 @@ func (s *metricsServer) serviceMetrics(w http.ResponseWriter, req *http.Request)
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	p := monitoringPlanFor(k, obj, specString(obj, "resourceRef", "name"))
+	p, ok := monitoringPlanFor(k, obj, specString(obj, "resourceRef", "name"))
+	if !ok {
+		http.Error(w, k.Kind+" instances have no metrics service", http.StatusNotFound)
+		return
+	}
 	up := 0.0
 	if c, ok := getCondition(obj, typeReady); ok && c.Status == statusTrue {
 		up = 1

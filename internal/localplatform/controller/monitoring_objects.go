@@ -41,8 +41,13 @@ type monitoringPlan struct {
 	exporterUp  string            // the exporter's up metric the Service serves
 }
 
-func monitoringPlanFor(k *kind, obj *unstructured.Unstructured, composite string) monitoringPlan {
-	return k.monitoring(obj, composite)
+// monitoringPlanFor is what the kind's composition puts into the instance namespace; false for a
+// kind whose composition puts nothing there.
+func monitoringPlanFor(k *kind, obj *unstructured.Unstructured, composite string) (monitoringPlan, bool) {
+	if k.monitoring == nil {
+		return monitoringPlan{}, false
+	}
+	return k.monitoring(obj, composite), true
 }
 
 func redisMonitoring(_ *unstructured.Unstructured, _ string) monitoringPlan {
@@ -71,7 +76,10 @@ func postgresqlMonitoring(obj *unstructured.Unstructured, composite string) moni
 // ensureMonitoring creates the instance namespace's metrics Service and monitor (on the pass that
 // creates the namespace).
 func (r *reconciler) ensureMonitoring(ctx context.Context, obj *unstructured.Unstructured, instanceNS, composite string) error {
-	p := monitoringPlanFor(r.kind, obj, composite)
+	p, ok := monitoringPlanFor(r.kind, obj, composite)
+	if !ok {
+		return nil
+	}
 	labels := r.claimLabels(obj)
 	if p.service != "" {
 		svcLabels := map[string]string{}
@@ -131,7 +139,10 @@ func (r *reconciler) createIfMissing(ctx context.Context, obj client.Object) err
 // deleteMonitoring deletes what ensureMonitoring created.
 func (r *reconciler) deleteMonitoring(ctx context.Context, obj *unstructured.Unstructured, instanceNS string) error {
 	composite := specString(obj, "resourceRef", "name")
-	p := monitoringPlanFor(r.kind, obj, composite)
+	p, ok := monitoringPlanFor(r.kind, obj, composite)
+	if !ok {
+		return nil
+	}
 	mon := &unstructured.Unstructured{}
 	mon.SetAPIVersion("monitoring.coreos.com/v1")
 	mon.SetKind(p.monitorKind)

@@ -69,17 +69,22 @@ func (r *reconciler) runOps(ctx context.Context, obj *unstructured.Unstructured,
 		return 0, nil // not provisioned yet: nothing to back up or maintain
 	}
 	ensureReleaseTag(obj, status)
-	r.kind.reportVersion(obj, status)
+	r.kind.report(obj, status)
 
-	nextBackup, err := r.runBackupSchedule(ctx, obj, status, now)
-	if err != nil {
-		return 0, err
+	// A kind without backups or maintenance window has nothing scheduled of that sort.
+	var nextBackup, nextMaintenance time.Time
+	var err error
+	if r.kind.backup != nil {
+		if nextBackup, err = r.runBackupSchedule(ctx, obj, status, now); err != nil {
+			return 0, err
+		}
 	}
-	nextMaintenance, err := r.runMaintenance(ctx, obj, status, in.clock, now, ready)
-	if err != nil {
-		return 0, err
+	if r.kind.maintenance {
+		if nextMaintenance, err = r.runMaintenance(ctx, obj, status, in.clock, now, ready); err != nil {
+			return 0, err
+		}
 	}
-	if observedGeneration(obj) != obj.GetGeneration() {
+	if r.kind.backup != nil && observedGeneration(obj) != obj.GetGeneration() {
 		// The retention may have changed.
 		if err := r.pruneBackups(ctx, obj); err != nil {
 			return 0, err

@@ -310,7 +310,9 @@ func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS st
 	gen := obj.GetGeneration()
 	status := statusCopy(obj)
 	status["instanceNamespace"] = instanceNS
-	status["schedules"] = effectiveSchedules(obj)
+	if s := effectiveSchedules(r.kind, obj); s != nil {
+		status["schedules"] = s
+	}
 	status["observedGeneration"] = gen
 
 	synced := condition{Type: typeSynced, Status: statusTrue, Reason: reasonReconcileSuccess, ObservedGeneration: gen}

@@ -96,6 +96,9 @@ func restoreMissing(format string, args ...any) userError {
 
 func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstructured) (dataState, error) {
 	k := r.kind
+	if k.restoreStyle == nil {
+		return dataState{}, restoreFailed("%s has no restore: its claims have no spec.parameters.restore", k.Kind)
+	}
 	style := k.restoreStyle(obj)
 	if style == restoreNotSelfService {
 		return dataState{}, restoreFailed("restoring a %s from a backup is not self-service on AppCat; ask VSHN support for a restore, or restore a dump into a new instance", k.Kind)

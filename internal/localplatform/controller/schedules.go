@@ -45,25 +45,33 @@ func defaultMaintenance(uid string) (day, timeOfDay string) {
 	return day, fmt.Sprintf("%02d:%02d:00", m/60, m%60)
 }
 
-// effectiveSchedules is status.schedules: what the claim asks for, filled with the defaults.
-func effectiveSchedules(obj *unstructured.Unstructured) map[string]any {
+// effectiveSchedules is status.schedules: what the claim asks for, filled with the defaults;
+// nil for a kind that has neither backups nor a maintenance window (AppCat writes no schedules
+// for it).
+func effectiveSchedules(k *kind, obj *unstructured.Unstructured) map[string]any {
+	if k.backup == nil && !k.maintenance {
+		return nil
+	}
 	uid := string(obj.GetUID())
-	backup := stringParam(obj, "", "backup", "schedule")
-	if backup == "" {
-		backup = defaultBackupSchedule(uid)
+	out := map[string]any{"observedGeneration": obj.GetGeneration()}
+	if k.backup != nil {
+		backup := stringParam(obj, "", "backup", "schedule")
+		if backup == "" {
+			backup = defaultBackupSchedule(uid)
+		}
+		out["backup"] = backup
 	}
-	day, tod := defaultMaintenance(uid)
-	maintenance := map[string]any{
-		"dayOfWeek":            stringParam(obj, day, "maintenance", "dayOfWeek"),
-		"timeOfDay":            stringParam(obj, tod, "maintenance", "timeOfDay"),
-		"disableAppcatRelease": boolParam(obj, false, "maintenance", "disableAppcatRelease"),
+	if k.maintenance {
+		day, tod := defaultMaintenance(uid)
+		maintenance := map[string]any{
+			"dayOfWeek":            stringParam(obj, day, "maintenance", "dayOfWeek"),
+			"timeOfDay":            stringParam(obj, tod, "maintenance", "timeOfDay"),
+			"disableAppcatRelease": boolParam(obj, false, "maintenance", "disableAppcatRelease"),
+		}
+		if pin := stringParam(obj, "", "maintenance", "pinImageTag"); pin != "" {
+			maintenance["pinImageTag"] = pin
+		}
+		out["maintenance"] = maintenance
 	}
-	if pin := stringParam(obj, "", "maintenance", "pinImageTag"); pin != "" {
-		maintenance["pinImageTag"] = pin
-	}
-	return map[string]any{
-		"backup":             backup,
-		"maintenance":        maintenance,
-		"observedGeneration": obj.GetGeneration(),
-	}
+	return out
 }

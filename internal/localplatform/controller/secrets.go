@@ -25,7 +25,9 @@ func connectionSecretData(k *kind, obj *unstructured.Unstructured, instanceNS st
 	for key, v := range plan.values {
 		data[key] = []byte(v)
 	}
-	data[keyCACert] = ps.ca.certPEM
+	if !plan.noCA {
+		data[keyCACert] = ps.ca.certPEM
+	}
 	if plan.leaf != nil {
 		if existing != nil && ps.ca.matches(*plan.leaf, existing.Data[corev1.TLSCertKey], existing.Data[corev1.TLSPrivateKeyKey]) {
 			data[corev1.TLSCertKey] = existing.Data[corev1.TLSCertKey]

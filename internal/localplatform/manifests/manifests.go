@@ -16,6 +16,7 @@ import (
 	"io"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
@@ -31,6 +32,7 @@ var Files = []string{
 	"crd-vshnpostgresqls.yaml",
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
+	"crd-vshngarages.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -56,11 +58,31 @@ const (
 	CompositionPostgreSQLStackGres = "vshnpostgres.vshn.appcat.vshn.io"
 	CompositionRedis               = "vshnredis.vshn.appcat.vshn.io"
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
+	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim
 // whose spec.parameters.security.deletionProtection is true.
 const DeletionProtectionMessage = "DeletionProtection is enabled. To delete the instance, disable the deletionProtection in spec.parameters.security.deletionProtection"
+
+// MustClaimResources lists the resources of the claim kinds (group Group, version Version) whose
+// CRDs the manifests install, in install order. It panics when the embedded manifests do not
+// decode, which their tests rule out.
+func MustClaimResources() []schema.GroupVersionResource {
+	objs, err := Objects()
+	if err != nil {
+		panic(fmt.Sprintf("manifests: %v", err))
+	}
+	var out []schema.GroupVersionResource
+	for _, o := range objs {
+		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
+		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
+		if o.GetKind() == "CustomResourceDefinition" && group == Group {
+			out = append(out, schema.GroupVersionResource{Group: Group, Version: Version, Resource: plural})
+		}
+	}
+	return out
+}
 
 // Objects returns every object of the AppCat API in install order. Each call returns fresh
 // copies, so callers may modify them.

@@ -116,6 +116,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnpostgresqls.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredis.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -135,6 +136,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnpostgres.vshn.appcat.vshn.io",
 		"AppCat/vshnredis.vshn.appcat.vshn.io",
 		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
+		"AppCat/vshngarage.vshn.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -157,10 +159,24 @@ func TestInstallOrder(t *testing.T) {
 	}
 }
 
+// TestClaimResources: the claim kinds the platform reports on are those whose CRDs it installs.
+func TestClaimResources(t *testing.T) {
+	var got []string
+	for _, gvr := range manifests.MustClaimResources() {
+		if gvr.Group != manifests.Group || gvr.Version != manifests.Version {
+			t.Errorf("%v: not a claim resource", gvr)
+		}
+		got = append(got, gvr.Resource)
+	}
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("claim resources %v, want %v", got, want)
+	}
+}
+
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 10 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 4 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 11 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 5 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}
@@ -448,7 +464,7 @@ func TestDeletionProtectionPolicy(t *testing.T) {
 	if len(rules) != 1 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
 		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs"}) ||
 		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) {
-		t.Errorf("policy must match DELETE of the three claim kinds: %+v", rules)
+		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage): %+v", rules)
 	}
 	if len(p.Spec.Validations) != 1 || p.Spec.Validations[0].Message != manifests.DeletionProtectionMessage {
 		t.Errorf("policy message: %+v", p.Spec.Validations)
@@ -492,7 +508,7 @@ func TestClusterRoles(t *testing.T) {
 		want                  bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{customer, "vshn.appcat.vshn.io", res, verb, true})
 		}

@@ -1,0 +1,4 @@
+import {
+  to = appcat_garage.files
+  id = "my-namespace/my-files"
+}

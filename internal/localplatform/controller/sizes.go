@@ -18,13 +18,25 @@ import (
 // that has them: size (its plan aside) and MariaDB's service.proxySQL.resources.
 var sizeRoots = [][]string{{"size"}, {"service", "proxySQL", "resources"}}
 
+// sizeFields are single size fields below spec.parameters: Garage's service.metadataStorage.
+var sizeFields = [][]string{{"service", "metadataStorage"}}
+
 // checkSizes refuses a claim with a size that is not greater than zero.
 func checkSizes(obj *unstructured.Unstructured) error {
+	var bad []string
 	for _, root := range sizeRoots {
 		m, _, _ := unstructured.NestedMap(obj.Object, append([]string{"spec", "parameters"}, root...)...)
-		if bad := nonPositiveSizes(m, "spec.parameters."+strings.Join(root, ".")); len(bad) > 0 {
-			return userError{msg: "cannot compose the instance: " + strings.Join(bad, "; ")}
+		bad = append(bad, nonPositiveSizes(m, "spec.parameters."+strings.Join(root, "."))...)
+	}
+	for _, f := range sizeFields {
+		parent, name := f[:len(f)-1], f[len(f)-1]
+		m, _, _ := unstructured.NestedMap(obj.Object, append([]string{"spec", "parameters"}, parent...)...)
+		if v, ok := m[name].(string); ok {
+			bad = append(bad, nonPositiveSizes(map[string]any{name: v}, "spec.parameters."+strings.Join(parent, "."))...)
 		}
+	}
+	if len(bad) > 0 {
+		return userError{msg: "cannot compose the instance: " + strings.Join(bad, "; ")}
 	}
 	return nil
 }

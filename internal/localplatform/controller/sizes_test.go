@@ -22,6 +22,7 @@ func TestNonPositiveSizesFail(t *testing.T) {
 		{"PostgreSQLDisk", postgres, map[string]any{"size": map[string]any{"disk": "-10Gi"}}, `spec.parameters.size.disk: Invalid value: "-10Gi": must be greater than zero`},
 		{"PostgreSQLRequest", postgres, map[string]any{"size": map[string]any{"requests": map[string]any{"memory": "0"}}}, `spec.parameters.size.requests.memory: Invalid value: "0"`},
 		{"RedisMemory", redis, map[string]any{"size": map[string]any{"memoryLimits": "-1Gi"}}, `spec.parameters.size.memoryLimits`},
+		{"GarageMetadataStorage", garage, map[string]any{"service": map[string]any{"metadataStorage": "-5Gi"}}, `spec.parameters.service.metadataStorage: Invalid value: "-5Gi"`},
 		{"MariaDBProxySQL", mariadb, map[string]any{"service": map[string]any{"proxySQL": map[string]any{"resources": map[string]any{"requests": map[string]any{"cpu": "-50m"}}}}}, `spec.parameters.service.proxySQL.resources.requests.cpu`},
 	}
 	for _, c := range cases {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the provider from this repository and writes a Terraform CLI configuration whose
-# dev_overrides make Terraform use that build for vshn/appcat. Prints the configuration's path:
+# Builds the provider from this repository and writes a CLI configuration whose dev_overrides
+# make Terraform and OpenTofu use that build for vshn/appcat. Prints the configuration's path:
 #
 #   export TF_CLI_CONFIG_FILE="$(scripts/dev-overrides.sh)"
 #
@@ -18,11 +18,13 @@ dir="$(cd "$dir" && pwd)"
 (cd "$root" && go build -trimpath -o "$dir/terraform-provider-appcat" .) >&2
 
 cat >"$dir/terraformrc" <<TFRC
-# Written by scripts/dev-overrides.sh. Terraform uses the provider built from
-# $root for vshn/appcat, and installs every other provider as usual.
+# Written by scripts/dev-overrides.sh. Terraform and OpenTofu use the provider built from
+# $root for vshn/appcat (registry.terraform.io/vshn/appcat to Terraform,
+# registry.opentofu.org/vshn/appcat to OpenTofu), and install every other provider as usual.
 provider_installation {
   dev_overrides {
     "registry.terraform.io/vshn/appcat" = "$dir"
+    "registry.opentofu.org/vshn/appcat" = "$dir"
   }
   direct {}
 }

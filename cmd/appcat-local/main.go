@@ -5,7 +5,7 @@
 //	appcat-local down    [--state-dir DIR] [--purge]
 //	appcat-local status  [--state-dir DIR]
 //	appcat-local env     [--state-dir DIR] [--token]
-//	appcat-local build
+//	appcat-local build   [controlplane|opentofu]
 //
 // The state dir defaults to .appcat-local in the repository root.
 package main
@@ -33,7 +33,8 @@ Usage:
   appcat-local down    stop it (--purge also removes the state dir)
   appcat-local status  show what runs
   appcat-local env     print the environment a terraform run needs (--token: host/token/CA instead)
-  appcat-local build   build etcd, kube-apiserver and kube-controller-manager if their pins changed (up does it too)
+  appcat-local build   build etcd, kube-apiserver and kube-controller-manager if their pins changed (up does it too);
+                       "build opentofu" builds bin/tofu (tools/opentofu) for the acceptance tests on OpenTofu
 
 Run "appcat-local <command> -h" for the flags of a command.
 `
@@ -85,11 +86,20 @@ func stateDir(flagValue string) (string, error) {
 	return filepath.Join(wd, ".appcat-local"), nil
 }
 
-// build builds the control plane binaries, so that CI can build them in a step of its own.
+// build builds the control plane binaries (or, with the argument opentofu, bin/tofu for the
+// acceptance tests on OpenTofu), so that CI can build them in a step of its own.
 func build(args []string) error {
 	fs := flag.NewFlagSet("appcat-local build", flag.ContinueOnError)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	what := "controlplane"
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		what = fs.Arg(0)
+	default:
+		return fmt.Errorf("build takes at most one argument (controlplane or opentofu), not %q", fs.Args())
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -100,11 +110,22 @@ func build(args []string) error {
 		return err
 	}
 	started := time.Now()
-	dir, err := localplatform.EnsureBinaries(context.Background(), root, os.Stderr)
-	if err != nil {
-		return err
+	switch what {
+	case "controlplane":
+		dir, err := localplatform.EnsureBinaries(context.Background(), root, os.Stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("etcd, kube-apiserver and kube-controller-manager are in %s (%s)\n", dir, time.Since(started).Round(time.Second))
+	case "opentofu":
+		tofu, err := localplatform.EnsureOpenTofu(context.Background(), root, os.Stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("OpenTofu is %s (%s)\n", tofu, time.Since(started).Round(time.Second))
+	default:
+		return fmt.Errorf("build: unknown %q (controlplane or opentofu)", what)
 	}
-	fmt.Printf("etcd, kube-apiserver and kube-controller-manager are in %s (%s)\n", dir, time.Since(started).Round(time.Second))
 	return nil
 }
 

@@ -67,9 +67,6 @@ func goModModule(data []byte) string {
 // when the pinned versions (the hash of that module's go.mod, go.sum and cmd/etcd/main.go)
 // change. With APPCAT_LOCAL_BIN_DIR set, that directory is returned as it is.
 func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string, error) {
-	if log == nil {
-		log = io.Discard
-	}
 	if dir := os.Getenv(EnvBinDir); dir != "" {
 		for _, b := range controlPlaneBinaries {
 			if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
@@ -77,6 +74,35 @@ func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string
 			}
 		}
 		return dir, nil
+	}
+	return controlPlane.ensure(ctx, repoRoot, log)
+}
+
+var controlPlane = pinnedBuild{
+	src:      filepath.Join("tools", "controlplane"),
+	binDir:   filepath.Join("bin", "controlplane"),
+	stamp:    stampFile,
+	inputs:   controlPlaneInputs,
+	binaries: controlPlaneBinaries,
+	build:    buildControlPlane,
+}
+
+// A pinnedBuild is commands built with the go tool from a module of their own under tools/ into
+// bin/, rebuilt only when the files that pin their versions change: a hash over those files is
+// kept as a stamp next to the binaries.
+type pinnedBuild struct {
+	src      string   // the module, relative to the repository root
+	binDir   string   // where the binaries go, relative to the repository root
+	stamp    string   // name of the stamp file in binDir
+	inputs   []string // files of src that pin what gets built
+	binaries []string // what a build provides in binDir
+	build    func(ctx context.Context, src, binDir string, log io.Writer) error
+}
+
+// ensure builds b's binaries unless they are up to date and returns the absolute binDir.
+func (b pinnedBuild) ensure(ctx context.Context, repoRoot string, log io.Writer) (string, error) {
+	if log == nil {
+		log = io.Discard
 	}
 	if repoRoot == "" {
 		wd, err := os.Getwd()
@@ -87,13 +113,13 @@ func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string
 			return "", err
 		}
 	}
-	src := filepath.Join(repoRoot, "tools", "controlplane")
-	binDir := filepath.Join(repoRoot, "bin", "controlplane")
-	stamp, err := inputsHash(src)
+	src := filepath.Join(repoRoot, b.src)
+	binDir := filepath.Join(repoRoot, b.binDir)
+	stamp, err := inputsHash(src, b.inputs)
 	if err != nil {
 		return "", err
 	}
-	if upToDate(binDir, stamp) {
+	if b.upToDate(binDir, stamp) {
 		return binDir, nil
 	}
 	// Test binaries of several packages start at once (go test ./...): one builds, the others
@@ -106,24 +132,26 @@ func EnsureBinaries(ctx context.Context, repoRoot string, log io.Writer) (string
 		return "", err
 	}
 	defer unlock()
-	if upToDate(binDir, stamp) {
+	if b.upToDate(binDir, stamp) {
 		return binDir, nil
 	}
-	if err := buildControlPlane(ctx, src, binDir, log); err != nil {
+	// The stamp goes last: a build that stops half-way is redone next time.
+	_ = os.Remove(filepath.Join(binDir, b.stamp))
+	if err := b.build(ctx, src, binDir, log); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(binDir, stampFile), []byte(stamp+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(binDir, b.stamp), []byte(stamp+"\n"), 0o644); err != nil {
 		return "", err
 	}
 	return binDir, nil
 }
 
-func inputsHash(src string) (string, error) {
+func inputsHash(src string, inputs []string) (string, error) {
 	h := sha256.New()
-	for _, name := range controlPlaneInputs {
+	for _, name := range inputs {
 		data, err := os.ReadFile(filepath.Join(src, name))
 		if err != nil {
-			return "", fmt.Errorf("control plane sources: %w", err)
+			return "", fmt.Errorf("sources in %s: %w", src, err)
 		}
 		fmt.Fprintf(h, "%s %d\n", name, len(data))
 		h.Write(data)
@@ -131,13 +159,13 @@ func inputsHash(src string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func upToDate(binDir, stamp string) bool {
-	data, err := os.ReadFile(filepath.Join(binDir, stampFile))
+func (b pinnedBuild) upToDate(binDir, stamp string) bool {
+	data, err := os.ReadFile(filepath.Join(binDir, b.stamp))
 	if err != nil || strings.TrimSpace(string(data)) != stamp {
 		return false
 	}
-	for _, b := range controlPlaneBinaries {
-		if fi, err := os.Stat(filepath.Join(binDir, b)); err != nil || fi.Mode()&0o111 == 0 {
+	for _, name := range b.binaries {
+		if fi, err := os.Stat(filepath.Join(binDir, name)); err != nil || fi.Mode()&0o111 == 0 {
 			return false
 		}
 	}
@@ -145,12 +173,6 @@ func upToDate(binDir, stamp string) bool {
 }
 
 func buildControlPlane(ctx context.Context, src, binDir string, log io.Writer) error {
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		return err
-	}
-	// The stamp goes last: a build that stops half-way is redone next time.
-	_ = os.Remove(filepath.Join(binDir, stampFile))
-
 	k8sVersion, err := goOutput(ctx, src, "list", "-m", "-f", "{{.Version}}", "k8s.io/kubernetes")
 	if err != nil {
 		return err
@@ -169,20 +191,26 @@ func buildControlPlane(ctx context.Context, src, binDir string, log io.Writer) e
 		{kcmBinary, "k8s.io/kubernetes/cmd/kube-controller-manager", k8sLdflags},
 	}
 	for _, b := range builds {
-		fmt.Fprintf(log, "building %s (%s) into %s — the first build takes a few minutes\n", b.out, b.pkg, binDir)
-		tmp := filepath.Join(binDir, b.out+".tmp")
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+b.ldflags, "-o", tmp, b.pkg)
-		cmd.Dir = src
-		cmd.Stdout, cmd.Stderr = log, log
-		if err := cmd.Run(); err != nil {
-			_ = os.Remove(tmp)
-			return fmt.Errorf("building %s in %s: %w", b.pkg, src, err)
-		}
-		if err := os.Rename(tmp, filepath.Join(binDir, b.out)); err != nil {
+		if err := goBuildCommand(ctx, src, b.pkg, b.ldflags, filepath.Join(binDir, b.out), log); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// goBuildCommand builds the command pkg of the module in src into out, which appears only once
+// the build succeeded.
+func goBuildCommand(ctx context.Context, src, pkg, ldflags, out string, log io.Writer) error {
+	fmt.Fprintf(log, "building %s into %s — the first build takes a few minutes\n", pkg, out)
+	tmp := out + ".tmp"
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+ldflags, "-o", tmp, pkg)
+	cmd.Dir = src
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("building %s in %s: %w", pkg, src, err)
+	}
+	return os.Rename(tmp, out)
 }
 
 func goOutput(ctx context.Context, dir string, args ...string) (string, error) {

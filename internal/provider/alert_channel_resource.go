@@ -84,7 +84,7 @@ const alertChannelDescription = "An alert channel: where the platform sends the 
 	"(the instance resources' `alerting` block). It is an `AlertmanagerConfig` (`monitoring.coreos.com/v1alpha1`) in the namespace, " +
 	"named like the channel, with one receiver, plus a Secret `<name>-alert-channel` with the receiver's credentials.\n\n" +
 	"Set exactly one receiver kind: `webhook`, `email`, `slack`, `msteams`, `pagerduty` or `opsgenie`. Credentials (Slack and Teams " +
-	"webhook URLs, PagerDuty routing keys, Opsgenie API keys) are write-only: Terraform (1.11 or later) sends them to the platform " +
+	"webhook URLs, PagerDuty routing keys, Opsgenie API keys) are write-only: Terraform or OpenTofu (1.11 or later) sends them to the platform " +
 	"but never stores them in its state or plan. Change `credentials_version` to write changed credentials.\n\n" +
 	"On the local platform, attaching a channel with a `webhook` receiver to an instance sends it a test notification, and capacity " +
 	"alerts follow; only loopback URLs are ever called there."

@@ -17,7 +17,7 @@ import (
 
 // appcat_connection: the credentials of an instance or of one of its database users, read from
 // the platform's connection secret each time Terraform needs them and never written to the plan
-// or the state (Terraform 1.10 or newer). Typical use: configuring a postgresql or mysql provider.
+// or the state (Terraform 1.10 or OpenTofu 1.11 or newer). Typical use: configuring a postgresql or mysql provider.
 
 // NewConnectionEphemeralResource is the appcat_connection ephemeral resource.
 func NewConnectionEphemeralResource() ephemeral.EphemeralResource { return &connectionEphemeral{} }
@@ -82,7 +82,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 }
 
 const connectionDescription = "The credentials of an AppCat instance, or of one of its database users, read from the platform's " +
-	"connection secret when Terraform needs them — **never stored in the plan or the state** (an ephemeral resource; Terraform 1.10 or newer).\n\n" +
+	"connection secret when Terraform needs them — **never stored in the plan or the state** (an ephemeral resource; Terraform 1.10 or OpenTofu 1.11 or newer).\n\n" +
 	"Use it where the values only configure something else, typically another provider (postgresql, mysql, redis) or a " +
 	"write-only attribute. Without `user` it returns the instance's own (admin) credentials; with `user` those of that " +
 	"database user (`appcat_database_user`). The instance and the user must exist when Terraform opens it; for a user " +

@@ -169,7 +169,7 @@ ephemeral "appcat_connection" "admin" {
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{needEphemeralResources},
 		PreCheck:               func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"appcat": testAccProtoV6ProviderFactories["appcat"],
@@ -236,7 +236,7 @@ ephemeral "appcat_connection" "x" {
 func TestAccConnectionEphemeralSameApply(t *testing.T) {
 	ns, name := testNamespace(t), randomName("ephnew")
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{needEphemeralResources},
 		PreCheck:               func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"appcat": testAccProtoV6ProviderFactories["appcat"],

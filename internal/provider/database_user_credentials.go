@@ -23,7 +23,7 @@ const storeCredentialsDoc = "Whether the user's credentials are stored in the Te
 	"`true` (the default): `connection_details` holds all of them, marked sensitive. " +
 	"`false`: `connection_details` keeps only `host`, `port`, `username` and `database`, and `password`, `url` and " +
 	"`ca_certificate` are null — never read into the plan or the state, on create, refresh or import; " +
-	"configure clients with the `appcat_connection` ephemeral resource instead (Terraform 1.10 or later). " +
+	"configure clients with the `appcat_connection` ephemeral resource instead (Terraform 1.10 or OpenTofu 1.11 or later). " +
 	"The user and its Secret on the platform are the same either way: changing it updates the state in place " +
 	"and keeps the user and its password. On import, add `?store_credentials=false` to the import ID."
 

@@ -181,7 +181,7 @@ resource "echo" "client" {}
 	importID := ns + "/" + name + "/app?store_credentials=false"
 
 	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{needEphemeralResources},
 		PreCheck:               func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
 			"appcat": testAccProtoV6ProviderFactories["appcat"],

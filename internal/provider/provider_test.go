@@ -40,6 +40,10 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(m.Run())
 	}
+	if err := prepareCLIEnv(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	platformtest.Main(m)
 }
 

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// terraformCLI runs the real terraform binary the way a user does: the provider built as a
-// binary and installed through dev_overrides, in a working directory of its own.
+// terraformCLI runs the real terraform (or tofu) binary the way a user does: the provider built as
+// a binary and installed through dev_overrides, in a working directory of its own.
 type terraformCLI struct {
 	tb        testing.TB
 	terraform string
@@ -37,9 +37,12 @@ func newTerraformCLI(tb testing.TB, mainTF string, env ...string) *terraformCLI 
 		tb.Fatalf("building the provider: %v\n%s", err, out)
 	}
 	cli := &terraformCLI{tb: tb, terraform: terraform, cliConfig: filepath.Join(dir, "terraformrc"), dir: filepath.Join(dir, "work"), env: env}
+	// source = "vshn/appcat" is registry.terraform.io/vshn/appcat to Terraform and
+	// registry.opentofu.org/vshn/appcat to OpenTofu; the override names both, as a user's would.
 	writeFile(tb, cli.cliConfig, fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/vshn/appcat" = %q
+    "registry.terraform.io/vshn/appcat" = %[1]q
+    "registry.opentofu.org/vshn/appcat" = %[1]q
   }
   direct {}
 }

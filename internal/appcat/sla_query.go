@@ -95,16 +95,16 @@ func (c *Client) GetSLASubject(ctx context.Context, k Kind, namespace, name stri
 }
 
 // ListSLASubjects lists the instances of kinds in a namespace (one LIST per kind), ordered by
-// name and kind.
+// name and kind. Kinds the cluster does not serve have no instances.
 func (c *Client) ListSLASubjects(ctx context.Context, kinds []Kind, namespace string) ([]SLASubject, error) {
 	var out []SLASubject
 	for _, k := range kinds {
-		list, err := c.dynamic.Resource(k.GVR()).Namespace(namespace).List(ctx, metav1.ListOptions{})
+		items, _, err := c.listClaims(ctx, k, namespace)
 		if err != nil {
-			return nil, fmt.Errorf("listing the %s instances in namespace %s: %w", k.Kind, namespace, err)
+			return nil, err
 		}
-		for i := range list.Items {
-			out = append(out, slaSubject(k, &list.Items[i]))
+		for i := range items {
+			out = append(out, slaSubject(k, &items[i]))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -101,6 +101,7 @@ func (p *appcatProvider) DataSources(context.Context) []func() datasource.DataSo
 		NewSLAReportsDataSource,
 		NewMetricsEndpointDataSource,
 		NewCatalogDataSource,
+		NewInstancesDataSource,
 	)
 }
 

@@ -8,6 +8,10 @@
 #     directories tfplugindocs reads): each example file on its own, as the docs show it, with
 #     import*.tf together with resource.tf; a file that declares no required_providers gets one
 #     for vshn/appcat (the registry docs show examples without it).
+#   examples/modules/<module>/ and every directory under it (a module and its example callers):
+#     the whole directory, as it is, inside a copy of the module's directory, so that the callers'
+#     relative sources (source = "../") resolve; `terraform get` installs those local modules
+#     first, which needs no network.
 #   any other directory with .tf files (examples/quickstart): the whole directory, as it is.
 #
 # Usage: scripts/validate-examples.sh     (make validate-examples)
@@ -53,6 +57,34 @@ terraform {
 }
 TF
 	fi
+	run_validate "$name" "$dir"
+}
+
+# validate_module NAME DIR — DIR is examples/modules/<module> or a directory under it: copy the
+# module's directory, install the local modules DIR calls and validate DIR in the copy.
+validate_module() {
+	local name="$1" rel="$2"
+	local top
+	top="$(printf '%s\n' "$rel" | cut -d/ -f1-3)" # examples/modules/<module>
+	local copy="$work/$count"
+	count=$((count + 1))
+	mkdir -p "$copy"
+	cp -R "$top" "$copy/"
+	find "$copy" -name .terraform -prune -exec rm -rf {} +
+	local dir="$copy/$(basename "$top")${rel#"$top"}"
+	local out
+	if ! out="$(cd "$dir" && "$terraform" get -no-color 2>&1)"; then
+		echo "FAIL  $name"
+		printf '%s\n' "$out" | sed 's/^/      /'
+		failed=1
+		return
+	fi
+	run_validate "$name" "$dir"
+}
+
+# run_validate NAME DIR — terraform validate in DIR.
+run_validate() {
+	local name="$1" dir="$2"
 	local out
 	if out="$(cd "$dir" && "$terraform" validate -no-color 2>&1)"; then
 		echo "ok    $name"
@@ -77,6 +109,9 @@ while IFS= read -r dir; do
 			[ -e "$f" ] || continue
 			validate "${f#./} (with resource.tf)" "$dir/resource.tf" "$f"
 		done
+		;;
+	examples/modules/*)
+		validate_module "$rel/" "$rel"
 		;;
 	*)
 		validate "$rel/" "$dir"/*.tf

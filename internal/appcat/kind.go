@@ -54,7 +54,7 @@ type Kind struct {
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -70,6 +70,8 @@ type ConnectionKeys struct {
 	// GatewayHost and GatewayPort are written only when the instance is reachable through a
 	// TCP gateway (network.serviceType TCPGateway); empty for kinds that never write them.
 	GatewayHost, GatewayPort string
+	// AccessKeyID and SecretAccessKey are S3 credentials, where the kind is object storage.
+	AccessKeyID, SecretAccessKey string
 }
 
 // GVR is the claim's group/version/resource.

@@ -154,6 +154,12 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 	})
 }
 
+// S3 credentials, written by object storage kinds only.
+const (
+	accessKeyIDDoc     = "S3 access key ID (`AWS_ACCESS_KEY_ID`), where the service is object storage."
+	secretAccessKeyDoc = "S3 secret access key (`AWS_SECRET_ACCESS_KEY`), where the service is object storage."
+)
+
 func connectionAttributes() map[string]schema.Attribute {
 	doc := map[string]string{
 		"host":               "Host name to connect to.",
@@ -169,6 +175,8 @@ func connectionAttributes() map[string]schema.Attribute {
 		"sentinel_hosts":     "Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.",
 		"gateway_host":       gatewayHostDoc,
 		"gateway_port":       gatewayPortDoc,
+		"access_key_id":      accessKeyIDDoc,
+		"secret_access_key":  secretAccessKeyDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {

@@ -181,22 +181,12 @@ func TestAccGarage(t *testing.T) {
 	})
 
 	t.Run("attached resources refuse a Garage instance at plan time", func(t *testing.T) {
-		ns := testNamespace(t)
-		ref := []string{`kind = "garage"`, `instance_id = "` + ns + `/files"`}
-		refused := func(lacks string) string {
-			return wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` + regexp.QuoteMeta(`], got: "garage". Garage instances have no `+lacks))
-		}
-		var steps []resource.TestStep
-		for _, c := range []struct{ cfg, want string }{
-			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
-			{block("resource", "appcat_maintenance_window", "test", append(ref, `day_of_week = "monday"`)...), refused("maintenance window")},
-			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
-			{block("data", "appcat_backups", "test", ref...), refused("backups")},
-			{block("data", "appcat_metrics_endpoint", "test", ref...), refused("metrics targets")},
-		} {
-			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
-		}
-		k.test(t, steps...)
+		k.test(t, k.refusedAttachments(testNamespace(t),
+			refusal{"resource", "appcat_backup_policy", nil, "backups"},
+			refusal{"resource", "appcat_maintenance_window", []string{`day_of_week = "monday"`}, "maintenance window"},
+			refusal{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
+			refusal{"data", "appcat_backups", nil, "backups"},
+			refusal{"data", "appcat_metrics_endpoint", nil, "metrics targets"})...)
 	})
 
 	t.Run("appcat_connection reads the endpoint", func(t *testing.T) { garageConnectionEphemeral(t) })

@@ -117,18 +117,10 @@ func TestAccMinIO(t *testing.T) {
 
 	t.Run("maintenance window attaches, backups and users are refused", func(t *testing.T) {
 		ns, name := testNamespace(t), k.name()
-		ref := []string{`kind = "minio"`, `instance_id = "` + ns + `/files"`}
-		refused := func(lacks string) string {
-			return wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` + regexp.QuoteMeta(`], got: "minio". MinIO instances have no `+lacks))
-		}
-		var steps []resource.TestStep
-		for _, c := range []struct{ cfg, want string }{
-			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
-			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
-			{block("data", "appcat_backups", "test", ref...), refused("backups")},
-		} {
-			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
-		}
+		steps := k.refusedAttachments(ns,
+			refusal{"resource", "appcat_backup_policy", nil, "backups"},
+			refusal{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
+			refusal{"data", "appcat_backups", nil, "backups"})
 		steps = append(steps, resource.TestStep{
 			Config: adminProvider(ns) + k.instance("test", name) +
 				block("resource", "appcat_maintenance_window", "test", append(k.attachedTo("test"), `day_of_week = "tuesday"`, `time_of_day = "22:30:00"`)...),

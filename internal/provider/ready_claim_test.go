@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -94,4 +95,26 @@ resource "echo" "test" {}
 			ConfigStateChecks: stateChecks,
 		}},
 	})
+}
+
+// refusal is an attached resource or data source ("resource" or "data" of type typ, with the
+// further lines more) that refuses a kind at plan time because the kind lacks something.
+type refusal struct {
+	block, typ string
+	more       []string
+	lacks      string
+}
+
+// refusedAttachments are plan-only steps in which each attached block refuses an instance of k,
+// saying what k lacks.
+func (k accKind) refusedAttachments(ns string, refusals ...refusal) []resource.TestStep {
+	ref := []string{fmt.Sprintf("kind = %q", k.kindName()), `instance_id = "` + ns + `/files"`}
+	var steps []resource.TestStep
+	for _, r := range refusals {
+		want := wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` +
+			regexp.QuoteMeta(fmt.Sprintf(`], got: %q. %s instances have no %s`, k.kindName(), k.displayName, r.lacks)))
+		steps = append(steps, resource.TestStep{Config: adminProvider(ns) + block(r.block, r.typ, "test", append(ref, r.more...)...),
+			PlanOnly: true, ExpectError: regexp.MustCompile(want)})
+	}
+	return steps
 }

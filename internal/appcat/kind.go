@@ -5,7 +5,8 @@ package appcat
 
 import "k8s.io/apimachinery/pkg/runtime/schema"
 
-// ClaimGroupVersion is the API group and version of every AppCat database claim.
+// ClaimGroupVersion is the API group and version of AppCat's service claims (VSHN*), the group of
+// every kind whose GroupVersion is unset.
 var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Version: "v1"}
 
 // Kind describes one AppCat service kind: everything the shared lifecycle needs to know that
@@ -14,6 +15,9 @@ var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Versio
 type Kind struct {
 	// Kind is the claim's Kubernetes kind, e.g. "VSHNPostgreSQL".
 	Kind string
+	// GroupVersion is the claim's API group and version; zero for ClaimGroupVersion. AppCat serves
+	// ObjectBucket in appcat.vshn.io/v1.
+	GroupVersion schema.GroupVersion
 	// Resource is the plural resource name, e.g. "vshnpostgresqls".
 	Resource string
 	// Service is the short service name used in instance namespaces, e.g. "postgresql".
@@ -51,10 +55,14 @@ type Kind struct {
 	// claim whose appcat.vshn.io/provider-config label names no ProviderConfig. Where AppCat
 	// registers no webhook for a kind, it stores deletionProtection but does not enforce it.
 	Webhook bool
+	// WebhookIgnoresProviderConfig: the kind's webhook validates deletion (and the kind's own
+	// rules) but not the appcat.vshn.io/provider-config label (ObjectBucket's,
+	// pkg/controller/webhooks/objectbuckets.go).
+	WebhookIgnoresProviderConfig bool
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -70,12 +78,23 @@ type ConnectionKeys struct {
 	// GatewayHost and GatewayPort are written only when the instance is reachable through a
 	// TCP gateway (network.serviceType TCPGateway); empty for kinds that never write them.
 	GatewayHost, GatewayPort string
+	// AccessKeyID and SecretAccessKey are S3 credentials, where the kind is object storage.
+	AccessKeyID, SecretAccessKey string
+	// Region, BucketName and Endpoint (the S3 host, without scheme) describe one bucket.
+	Region, BucketName, Endpoint string
 }
 
 // GVR is the claim's group/version/resource.
 func (k Kind) GVR() schema.GroupVersionResource {
-	return ClaimGroupVersion.WithResource(k.Resource)
+	return k.groupVersion().WithResource(k.Resource)
+}
+
+func (k Kind) groupVersion() schema.GroupVersion {
+	if k.GroupVersion.Empty() {
+		return ClaimGroupVersion
+	}
+	return k.GroupVersion
 }
 
 // APIVersion is the claim's apiVersion string.
-func (k Kind) APIVersion() string { return ClaimGroupVersion.String() }
+func (k Kind) APIVersion() string { return k.groupVersion().String() }

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
-	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
 // The appcat_connection ephemeral resource: its values reach another provider's configuration
@@ -38,34 +37,11 @@ func sha256Hex(s string) string {
 // the instance's and the user's connection secrets.
 func instanceWithUser(t *testing.T, ns, name string) (admin, user map[string][]byte) {
 	t.Helper()
-	c, err := appcat.New(platformtest.Platform().AdminConfig(), appcat.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	major := "16"
+	c, admin := readyClaim(t, appcat.PostgreSQL, ns, name, appcat.PostgreSQLParameters{
+		Service: &appcat.PostgreSQLService{MajorVersion: &major}, Security: unprotected()})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	no := false
-	major := "16"
-	applied, err := appcat.ApplyClaim(ctx, c, appcat.PostgreSQL, "test-setup", &appcat.PostgreSQLClaim{
-		Metadata: appcat.ObjectMeta{Name: name, Namespace: ns},
-		Spec: appcat.Spec[appcat.PostgreSQLParameters]{
-			Parameters:                 appcat.PostgreSQLParameters{Service: &appcat.PostgreSQLService{MajorVersion: &major}, Security: &appcat.Security{DeletionProtection: &no}},
-			WriteConnectionSecretToRef: &appcat.LocalRef{Name: name + "-connection"},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := c.DeleteClaim(ctx, appcat.PostgreSQL, ns, name); err == nil {
-			_ = c.WaitDeleted(ctx, appcat.PostgreSQL, ns, name, nil)
-		}
-	})
-	if _, admin, err = c.WaitReady(ctx, appcat.PostgreSQL, ns, name, applied.Metadata.Generation, appcat.WaitOptions{}, nil); err != nil {
-		t.Fatal(err)
-	}
 	shop := "shop"
 	view, err := c.PutAccess(ctx, appcat.PostgreSQL, ns, name, "test-setup", appcat.Access{User: "app", Database: &shop}, true)
 	if err != nil {

@@ -1,26 +1,20 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
-	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
 var garageAcc = accKind{resourceType: "appcat_garage", displayName: "Garage", api: appcat.Garage, namePrefix: "garage"}
@@ -187,22 +181,12 @@ func TestAccGarage(t *testing.T) {
 	})
 
 	t.Run("attached resources refuse a Garage instance at plan time", func(t *testing.T) {
-		ns := testNamespace(t)
-		ref := []string{`kind = "garage"`, `instance_id = "` + ns + `/files"`}
-		refused := func(lacks string) string {
-			return wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` + regexp.QuoteMeta(`], got: "garage". Garage instances have no `+lacks))
-		}
-		var steps []resource.TestStep
-		for _, c := range []struct{ cfg, want string }{
-			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
-			{block("resource", "appcat_maintenance_window", "test", append(ref, `day_of_week = "monday"`)...), refused("maintenance window")},
-			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
-			{block("data", "appcat_backups", "test", ref...), refused("backups")},
-			{block("data", "appcat_metrics_endpoint", "test", ref...), refused("metrics targets")},
-		} {
-			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
-		}
-		k.test(t, steps...)
+		k.test(t, k.refusedAttachments(testNamespace(t),
+			refusal{"resource", "appcat_backup_policy", nil, "backups"},
+			refusal{"resource", "appcat_maintenance_window", []string{`day_of_week = "monday"`}, "maintenance window"},
+			refusal{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
+			refusal{"data", "appcat_backups", nil, "backups"},
+			refusal{"data", "appcat_metrics_endpoint", nil, "metrics targets"})...)
 	})
 
 	t.Run("appcat_connection reads the endpoint", func(t *testing.T) { garageConnectionEphemeral(t) })
@@ -215,69 +199,17 @@ func TestAccGarage(t *testing.T) {
 func garageConnectionEphemeral(t *testing.T) {
 	ns, name := testNamespace(t), garageAcc.name()
 	testAccPreCheck(t)
-	c, err := appcat.New(platformtest.Platform().AdminConfig(), appcat.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	no := false
-	applied, err := appcat.ApplyClaim(ctx, c, appcat.Garage, "test-setup", &appcat.GarageClaim{
-		Metadata: appcat.ObjectMeta{Name: name, Namespace: ns},
-		Spec: appcat.Spec[appcat.GarageParameters]{
-			Parameters:                 appcat.GarageParameters{Security: &appcat.Security{DeletionProtection: &no}},
-			WriteConnectionSecretToRef: &appcat.LocalRef{Name: name + "-connection"},
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := c.DeleteClaim(ctx, appcat.Garage, ns, name); err == nil {
-			_ = c.WaitDeleted(ctx, appcat.Garage, ns, name, nil)
-		}
-	})
-	_, secret, err := c.WaitReady(ctx, appcat.Garage, ns, name, applied.Metadata.Generation, appcat.WaitOptions{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	echo := func(key string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(key), check)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		PreCheck:               func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"appcat": testAccProtoV6ProviderFactories["appcat"],
-			"echo":   echoprovider.NewProviderServer(),
-		},
-		Steps: []resource.TestStep{{
-			Config: adminProvider(ns) + fmt.Sprintf(`
-ephemeral "appcat_connection" "s3" {
-  kind        = "garage"
-  instance_id = "%s/%s"
-}
-
-provider "echo" {
-  data = {
-    url         = ephemeral.appcat_connection.s3.url
-    secret_name = ephemeral.appcat_connection.s3.secret_name
-    no_password = ephemeral.appcat_connection.s3.password == null
-    no_ca       = ephemeral.appcat_connection.s3.ca_certificate == null
-  }
-}
-
-resource "echo" "test" {}
-`, ns, name),
-			ConfigStateChecks: []statecheck.StateCheck{
-				echo("url", knownvalue.StringExact(string(secret["GARAGE_URL"]))),
-				echo("secret_name", knownvalue.StringExact(name+"-connection")),
-				echo("no_password", knownvalue.Bool(true)),
-				echo("no_ca", knownvalue.Bool(true)),
-			},
-		}},
+	_, secret := readyClaim(t, appcat.Garage, ns, name, appcat.GarageParameters{Security: unprotected()})
+	echoConnection(t, "garage", ns, name, map[string]string{
+		"url":         "ephemeral.appcat_connection.c.url",
+		"secret_name": "ephemeral.appcat_connection.c.secret_name",
+		"no_password": "ephemeral.appcat_connection.c.password == null",
+		"no_ca":       "ephemeral.appcat_connection.c.ca_certificate == null",
+	}, map[string]knownvalue.Check{
+		"url":         knownvalue.StringExact(string(secret["GARAGE_URL"])),
+		"secret_name": knownvalue.StringExact(name + "-connection"),
+		"no_password": knownvalue.Bool(true),
+		"no_ca":       knownvalue.Bool(true),
 	})
 	if got := string(secret["GARAGE_URL"]); !garageEndpoint(name).MatchString(got) {
 		t.Errorf("GARAGE_URL = %q", got)

@@ -52,6 +52,12 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	flattenScheduling(p.Scheduling, c)
 	c.Restore = flattenRestore(p.Restore)
 	c.Alerting = keepTemplateText(flattenAlerting(p.Monitoring), c.Alerting)
+	if !d.has("version") {
+		c.Version = types.StringNull()
+	}
+	if !d.has("service_level") {
+		c.ServiceLevel = types.StringNull()
+	}
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).

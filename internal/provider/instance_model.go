@@ -58,6 +58,10 @@ type connectionModel struct {
 	// Written with network.serviceType TCPGateway (connection_gateway.go).
 	GatewayHost types.String `tfsdk:"gateway_host"`
 	GatewayPort types.Int64  `tfsdk:"gateway_port"`
+
+	// S3 credentials of object storage.
+	AccessKeyID     types.String `tfsdk:"access_key_id"`
+	SecretAccessKey types.String `tfsdk:"secret_access_key"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -74,4 +78,6 @@ var connectionAttrTypes = map[string]attr.Type{
 	"sentinel_hosts":     types.StringType,
 	"gateway_host":       types.StringType,
 	"gateway_port":       types.Int64Type,
+	"access_key_id":      types.StringType,
+	"secret_access_key":  types.StringType,
 }

@@ -53,6 +53,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if d.haInstances > 0 {
 		checkGuaranteedNeedsHA(common, d.haInstances, &resp.Diagnostics)
 	}
+	refuseAbsent(d, req.Config, &resp.Diagnostics)
 	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
 	checkCompositionRevision(ctx, common, &resp.Diagnostics)
 	if prior != nil && !hasErrorAt(resp.Diagnostics, path.Root("version")) {

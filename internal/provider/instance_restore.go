@@ -128,8 +128,7 @@ func validateRestore(ctx context.Context, v types.Object, name types.String, rul
 	root := path.Root("restore")
 	if rules.none {
 		diags.AddAttributeError(root, "No restore for "+rules.what,
-			fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup: its claims have no spec.parameters.restore. "+
-				"Remove restore.", rules.what))
+			fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup. Remove restore.", rules.what))
 		return
 	}
 	if !rules.selfService {

@@ -37,7 +37,7 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // commonAttributes are the attributes every instance resource has, shaped by the kind's descriptor.
 func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
-	return mergeAttributes(compositionAttributes(), map[string]schema.Attribute{
+	return withoutAbsent(d, mergeAttributes(compositionAttributes(), map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "`namespace/name` of the instance; also the import ID.",
@@ -151,8 +151,14 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			Attributes:          connectionAttributes(),
 			PlanModifiers:       []planmodifier.Object{connectionPlan(d.connectionAffectedBy)},
 		},
-	})
+	}))
 }
+
+// S3 credentials, written by object storage kinds only.
+const (
+	accessKeyIDDoc     = "S3 access key ID (`AWS_ACCESS_KEY_ID`), where the service is object storage."
+	secretAccessKeyDoc = "S3 secret access key (`AWS_SECRET_ACCESS_KEY`), where the service is object storage."
+)
 
 func connectionAttributes() map[string]schema.Attribute {
 	doc := map[string]string{
@@ -169,6 +175,8 @@ func connectionAttributes() map[string]schema.Attribute {
 		"sentinel_hosts":     "Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.",
 		"gateway_host":       gatewayHostDoc,
 		"gateway_port":       gatewayPortDoc,
+		"access_key_id":      accessKeyIDDoc,
+		"secret_access_key":  secretAccessKeyDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {
@@ -250,6 +258,9 @@ func majorUpgradeDoc(d kindDescriptor) string {
 func instancesDescription(d kindDescriptor) string {
 	if d.instancesFixed {
 		return d.instancesDoc + instancesFixedDoc
+	}
+	if d.scalingDoc != "" {
+		return d.instancesDoc + d.scalingDoc
 	}
 	return d.instancesDoc + instancesScalingDoc
 }

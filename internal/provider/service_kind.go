@@ -59,6 +59,9 @@ type kindDescriptor struct {
 	instances        []validator.Int64
 	defaultInstances int64
 	instancesDoc     string
+	// scalingDoc says what a change of instances does; empty for the default (instancesScalingDoc:
+	// in place, 0 suspends).
+	scalingDoc string
 	// instancesFixed: the platform refuses to change the instance count of an existing instance.
 	instancesFixed bool
 	// haInstances is the fewest instances the platform counts as highly available and requires
@@ -78,6 +81,11 @@ type kindDescriptor struct {
 	// dropUserSQL is the SQL, in the kind's dialect, that drops a removed database user's role
 	// (and with dropDatabase its database); nil for kinds without database users.
 	dropUserSQL func(user, database string, dropDatabase bool) string
+	// absent are the common attributes whose field the kind's claims do not have, each with that
+	// field, e.g. "version": "spec.parameters.service.version" for a kind without versions. Such
+	// an attribute is optional without a default, stays null, and a plan that sets it fails on
+	// the attribute (instance_absent.go).
+	absent map[string]string
 }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's

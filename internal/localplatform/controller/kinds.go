@@ -135,6 +135,16 @@ var kinds = []*kind{
 		connection:         garageConnection,
 		defaultDisk:        "50Gi",
 	},
+	{
+		// A maintenance window and a ServiceMonitor; no version, restore or backups (minio.go).
+		Kind:               "VSHNMinio",
+		Service:            "minio",
+		DefaultComposition: "vshnminio.vshn.appcat.vshn.io",
+		connection:         minioConnection,
+		maintenance:        true,
+		monitoring:         minioMonitoring,
+		defaultDisk:        "50Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

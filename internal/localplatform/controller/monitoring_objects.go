@@ -62,6 +62,15 @@ func mariadbMonitoring(_ *unstructured.Unstructured, composite string) monitorin
 		exporterUp: "mysql_up"}
 }
 
+// minioMonitoring: the composition's ServiceMonitor named after the composite selects the chart's
+// Service of the same name on its port http (vshnminio/minio_deploy.go createServiceMonitor);
+// MinIO serves its own metrics, minio_cluster_health_status among them.
+func minioMonitoring(_ *unstructured.Unstructured, composite string) monitoringPlan {
+	return monitoringPlan{service: composite, port: "http", portNumber: 9000, monitorKind: "ServiceMonitor", monitorName: composite,
+		selector:   map[string]string{"app": "minio", "monitoring": "true", "release": composite},
+		exporterUp: "minio_cluster_health_status"}
+}
+
 // postgresqlMonitoring depends on the backend: StackGres and CloudNativePG expose their exporters
 // differently.
 func postgresqlMonitoring(obj *unstructured.Unstructured, composite string) monitoringPlan {

@@ -1,0 +1,4 @@
+import {
+  to = appcat_minio.objects
+  id = "my-namespace/my-objects"
+}

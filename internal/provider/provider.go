@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/providerconfig"
 )
 
 var (
@@ -39,8 +40,8 @@ func (p *appcatProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 func (p *appcatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: providerDescription,
-		Attributes:          providerConfigAttributes(),
-		Blocks:              providerConfigBlocks(),
+		Attributes:          providerconfig.Attributes(),
+		Blocks:              providerconfig.Blocks(),
 	}
 }
 
@@ -50,12 +51,12 @@ const providerDescription = "The AppCat provider manages services of the [VSHN A
 	"for new resources: it fetches no schema and does no API discovery."
 
 func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerConfigModel
+	var cfg providerconfig.Model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.hasUnknown() {
+	if cfg.HasUnknown() {
 		// The cluster may be created in this very apply: plan without a client; Terraform
 		// configures the provider again with known values before it applies.
 		tflog.Info(ctx, "provider configuration has unknown values; the platform is not contacted during this plan")
@@ -63,8 +64,7 @@ func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 		return
 	}
-	cfg.providerVersion = p.version
-	restConfig, namespace, diags := newRESTConfig(ctx, cfg)
+	restConfig, namespace, diags := providerconfig.RESTConfig(ctx, cfg, p.version)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -1,4 +1,4 @@
-package provider
+package providerconfig
 
 import (
 	"context"
@@ -71,7 +71,7 @@ func (s pcKubeconfigSource) pathFor(i int) path.Path {
 // KUBECONFIG is only consulted when nothing else names a connection (no
 // path and no host), so that an ambient kubeconfig never gets merged into an
 // explicit host/token configuration.
-func pcResolveKubeconfigSource(ctx context.Context, cfg providerConfigModel, hostSet bool) (pcKubeconfigSource, diag.Diagnostics) {
+func pcResolveKubeconfigSource(ctx context.Context, cfg Model, hostSet bool) (pcKubeconfigSource, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if p := pcStringSetting(cfg.ConfigPath, ""); p.isSet() {
 		return pcKubeconfigSource{paths: []string{p.value}, attr: path.Root("config_path")}, diags
@@ -200,7 +200,7 @@ func pcBoolSetting(v types.Bool, name string) (value bool, env string, err error
 	return b, name, nil
 }
 
-func pcRateLimits(cfg providerConfigModel) (float32, int, diag.Diagnostics) {
+func pcRateLimits(cfg Model) (float32, int, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	qps := pcDefaultQPS
 	switch {
@@ -237,7 +237,7 @@ func pcRateLimits(cfg providerConfigModel) (float32, int, diag.Diagnostics) {
 
 // pcExplicitNamespace returns the namespace set by attribute or APPCAT_NAMESPACE,
 // or "" when the kubeconfig decides.
-func pcExplicitNamespace(cfg providerConfigModel) (string, diag.Diagnostics) {
+func pcExplicitNamespace(cfg Model) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ns := pcStringSetting(cfg.Namespace, pcEnvNamespace)
 	if !ns.isSet() {

@@ -1,4 +1,4 @@
-package provider
+package providerconfig
 
 import (
 	"fmt"
@@ -20,10 +20,10 @@ func pcEnvNote(env string) string {
 	return fmt.Sprintf(" Can be sourced from the `%s` environment variable.", env)
 }
 
-// providerConfigAttributes returns the connection attributes of the provider
+// Attributes returns the connection attributes of the provider
 // schema. They mirror the hashicorp/kubernetes provider's, plus namespace, qps
 // and burst.
-func providerConfigAttributes() map[string]schema.Attribute {
+func Attributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"config_path": schema.StringAttribute{
 			Optional: true,
@@ -125,8 +125,8 @@ func providerConfigAttributes() map[string]schema.Attribute {
 	}
 }
 
-// providerConfigBlocks returns the connection blocks of the provider schema.
-func providerConfigBlocks() map[string]schema.Block {
+// Blocks returns the connection blocks of the provider schema.
+func Blocks() map[string]schema.Block {
 	return map[string]schema.Block{
 		"exec": schema.ListNestedBlock{
 			MarkdownDescription: "Obtain credentials from an " +

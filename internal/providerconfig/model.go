@@ -1,4 +1,8 @@
-package provider
+// Package providerconfig is the connection part of the provider block: its schema (the
+// connection attributes of the hashicorp/kubernetes provider, plus namespace, qps and burst),
+// its model, and the resolution of attributes, environment variables and kubeconfig files into
+// a client-go REST configuration.
+package providerconfig
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -44,11 +48,11 @@ var pcExecAPIVersions = []string{
 	"client.authentication.k8s.io/v1beta1",
 }
 
-// providerConfigModel is the connection part of the provider block.
+// Model is the connection part of the provider block.
 //
 // It can be embedded (anonymously) in a larger provider model: the framework
 // reads the tfsdk tags of embedded structs.
-type providerConfigModel struct {
+type Model struct {
 	ConfigPath            types.String  `tfsdk:"config_path"`
 	ConfigPaths           types.List    `tfsdk:"config_paths"`
 	ConfigContext         types.String  `tfsdk:"config_context"`
@@ -68,11 +72,6 @@ type providerConfigModel struct {
 	QPS                   types.Float64 `tfsdk:"qps"`
 	Burst                 types.Int64   `tfsdk:"burst"`
 	Exec                  types.List    `tfsdk:"exec"` // list (at most one) of providerExecModel
-
-	// providerVersion is not part of the schema (unexported fields are ignored
-	// by the framework). Configure sets it to the provider's version; it ends
-	// up in the User-Agent header. Empty means "dev".
-	providerVersion string
 }
 
 // providerExecModel is one exec block.
@@ -91,11 +90,11 @@ var providerExecAttrTypes = map[string]attr.Type{
 	"env":         types.MapType{ElemType: types.StringType},
 }
 
-// hasUnknown reports whether any value of the provider block is not known
+// HasUnknown reports whether any value of the provider block is not known
 // yet (e.g. it comes from a cluster created in the same apply). Such a block
 // must not fail the plan: the client is then created later, once the values
 // are known. Nested values (list elements, exec block attributes) count.
-func (m providerConfigModel) hasUnknown() bool {
+func (m Model) HasUnknown() bool {
 	values := []attr.Value{
 		m.ConfigPath, m.ConfigPaths, m.ConfigContext, m.ConfigContextAuthInfo, m.ConfigContextCluster,
 		m.Host, m.Username, m.Password, m.Token, m.ClientCertificate, m.ClientKey, m.ClusterCACertificate,

@@ -1,4 +1,4 @@
-package provider
+package providerconfig
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// newRESTConfig turns the provider block (and the environment) into a client
+// RESTConfig turns the provider block (and the environment) into a client
 // configuration and the default namespace for resources.
 //
 // Precedence, per value: provider block attribute > its environment variable >
@@ -23,10 +23,11 @@ import (
 // the kubeconfig, as kubectl flags do. With no kubeconfig and no host, the
 // in-cluster service account is used when running inside a pod.
 //
-// It must not be called while cfg.hasUnknown().
-func newRESTConfig(ctx context.Context, cfg providerConfigModel) (*rest.Config, string, diag.Diagnostics) {
+// version is the provider's version, sent in the User-Agent header; empty
+// means "dev". RESTConfig must not be called while cfg.HasUnknown().
+func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if cfg.hasUnknown() {
+	if cfg.HasUnknown() {
 		diags.AddError("Provider configuration not known yet",
 			"The client configuration was requested while some provider attributes are still unknown. This is a bug in the provider.")
 		return nil, "", diags
@@ -210,7 +211,6 @@ func newRESTConfig(ctx context.Context, cfg providerConfigModel) (*rest.Config, 
 
 	restCfg.QPS = qps
 	restCfg.Burst = burst
-	version := cfg.providerVersion
 	if version == "" {
 		version = "dev"
 	}

@@ -1,4 +1,4 @@
-package provider
+package providerconfig
 
 import (
 	"bytes"
@@ -141,9 +141,14 @@ contexts:
 `
 }
 
-func pcMustConfig(t *testing.T, cfg providerConfigModel) (*rest.Config, string) {
+func pcMustConfig(t *testing.T, cfg Model) (*rest.Config, string) {
 	t.Helper()
-	rc, ns, diags := newRESTConfig(context.Background(), cfg)
+	return pcMustConfigVersion(t, cfg, "")
+}
+
+func pcMustConfigVersion(t *testing.T, cfg Model, version string) (*rest.Config, string) {
+	t.Helper()
+	rc, ns, diags := RESTConfig(context.Background(), cfg, version)
 	if diags.HasError() {
 		t.Fatalf("unexpected diagnostics: %v", diags)
 	}
@@ -191,7 +196,7 @@ func pcExecList(apiVersion, command string, args types.List, env types.Map) type
 }
 
 func pcTestSchema() schema.Schema {
-	return schema.Schema{Attributes: providerConfigAttributes(), Blocks: providerConfigBlocks()}
+	return schema.Schema{Attributes: Attributes(), Blocks: Blocks()}
 }
 
 func TestProviderConfigSchemaMatchesModel(t *testing.T) {
@@ -212,11 +217,11 @@ func TestProviderConfigSchemaMatchesModel(t *testing.T) {
 		tftypes.NewValue(tftypes.String, "/a"),
 	})
 	conf := tfsdk.Config{Schema: s, Raw: tftypes.NewValue(objType, vals)}
-	var m providerConfigModel
+	var m Model
 	if d := conf.Get(ctx, &m); d.HasError() {
-		t.Fatalf("decode into providerConfigModel: %v", d)
+		t.Fatalf("decode into Model: %v", d)
 	}
-	if !m.Host.IsUnknown() || !m.hasUnknown() {
+	if !m.Host.IsUnknown() || !m.HasUnknown() {
 		t.Fatalf("unknown host not seen: %#v", m.Host)
 	}
 	if got := len(m.ConfigPaths.Elements()); got != 1 {
@@ -234,7 +239,7 @@ func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
 		"tls_server_name": pcEnvTLSServerName, "proxy_url": pcEnvProxyURL,
 		"namespace": pcEnvNamespace, "qps": pcEnvQPS, "burst": pcEnvBurst,
 	}
-	attrs := providerConfigAttributes()
+	attrs := Attributes()
 	if len(attrs) != len(pcEnvFor) {
 		t.Fatalf("attributes %d, expected %d", len(attrs), len(pcEnvFor))
 	}
@@ -258,7 +263,7 @@ func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
 	if !strings.Contains(attrs["config_path"].GetMarkdownDescription(), pcEnvKubeconfig) {
 		t.Error("config_path description does not mention KUBECONFIG")
 	}
-	exec, ok := providerConfigBlocks()["exec"].(schema.ListNestedBlock)
+	exec, ok := Blocks()["exec"].(schema.ListNestedBlock)
 	if !ok {
 		t.Fatal("exec block missing")
 	}
@@ -272,13 +277,12 @@ func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
 func TestNewRESTConfigHostTokenCANoFiles(t *testing.T) {
 	pcIsolateEnv(t)
 	ca := pcNewTestPair(t, "ca")
-	cfg := providerConfigModel{
+	cfg := Model{
 		Host:                 types.StringValue("api.example.com:6443"),
 		Token:                types.StringValue("s3cr3t-token"),
 		ClusterCACertificate: types.StringValue(ca.certPEM),
-		providerVersion:      "1.2.3",
 	}
-	rc, ns := pcMustConfig(t, cfg)
+	rc, ns := pcMustConfigVersion(t, cfg, "1.2.3")
 	if rc.Host != "https://api.example.com:6443" {
 		t.Errorf("Host = %q", rc.Host)
 	}
@@ -301,8 +305,7 @@ func TestNewRESTConfigHostTokenCANoFiles(t *testing.T) {
 		t.Errorf("TLS config: %v", err)
 	}
 	// Without a version the user agent still names the provider.
-	cfg.providerVersion = ""
-	rc, _ = pcMustConfig(t, cfg)
+	rc, _ = pcMustConfigVersion(t, cfg, "")
 	if rc.UserAgent != "terraform-provider-appcat/dev" {
 		t.Errorf("UserAgent = %q", rc.UserAgent)
 	}
@@ -315,7 +318,7 @@ func TestNewRESTConfigNothingConfigured(t *testing.T) {
 		t.Fatal(err)
 	}
 	pcWriteFile(t, filepath.Join(home, ".kube"), "config", pcOneContextKubeconfig("home", "https://home.example.com", "t", "ns"))
-	_, _, diags := newRESTConfig(context.Background(), providerConfigModel{})
+	_, _, diags := RESTConfig(context.Background(), Model{}, "")
 	if !diags.HasError() {
 		t.Fatal("expected an error when nothing is configured")
 	}
@@ -338,7 +341,7 @@ func TestNewRESTConfigEnvFallbacks(t *testing.T) {
 	t.Setenv(pcEnvQPS, "12.5")
 	t.Setenv(pcEnvBurst, "33")
 
-	rc, ns := pcMustConfig(t, providerConfigModel{})
+	rc, ns := pcMustConfig(t, Model{})
 	if rc.Host != "https://env.example.com" {
 		t.Errorf("Host = %q", rc.Host)
 	}
@@ -367,7 +370,7 @@ func TestNewRESTConfigEnvFallbacks(t *testing.T) {
 		t.Setenv(pcEnvHost, "env.example.com")
 		t.Setenv(pcEnvToken, "env-token")
 		t.Setenv(pcEnvInsecure, "true")
-		rc, _ := pcMustConfig(t, providerConfigModel{})
+		rc, _ := pcMustConfig(t, Model{})
 		if rc.BearerToken != "env-token" || !rc.Insecure {
 			t.Errorf("token/insecure from env not applied: %q %v", rc.BearerToken, rc.Insecure)
 		}
@@ -377,7 +380,7 @@ func TestNewRESTConfigEnvFallbacks(t *testing.T) {
 		t.Setenv(pcEnvHost, "env.example.com")
 		t.Setenv(pcEnvUsername, "alice")
 		t.Setenv(pcEnvPassword, "pw")
-		rc, _ := pcMustConfig(t, providerConfigModel{})
+		rc, _ := pcMustConfig(t, Model{})
 		if rc.Username != "alice" || rc.Password != "pw" {
 			t.Errorf("basic auth from env not applied: %q", rc.Username)
 		}
@@ -393,7 +396,7 @@ func TestNewRESTConfigAttributesBeatEnv(t *testing.T) {
 	t.Setenv(pcEnvQPS, "1")
 	t.Setenv(pcEnvBurst, "2")
 	ca := pcNewTestPair(t, "ca")
-	rc, ns := pcMustConfig(t, providerConfigModel{
+	rc, ns := pcMustConfig(t, Model{
 		Host:                 types.StringValue("https://attr.example.com"),
 		Token:                types.StringValue("attr-token"),
 		Insecure:             types.BoolValue(false),
@@ -417,7 +420,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		cfg       providerConfigModel
+		cfg       Model
 		env       map[string]string
 		wantHost  string
 		wantToken string
@@ -425,12 +428,12 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 	}{
 		{
 			name:     "current context",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc)},
+			cfg:      Model{ConfigPath: types.StringValue(kc)},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "ns-a",
 		},
 		{
 			name:     "config_context",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("ctx-b")},
+			cfg:      Model{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("ctx-b")},
 			wantHost: "https://b.example.com:6443", wantToken: "token-b", wantNS: "ns-b",
 		},
 		{
@@ -440,7 +443,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name: "config_context_cluster and auth_info",
-			cfg: providerConfigModel{
+			cfg: Model{
 				ConfigPath:            types.StringValue(kc),
 				ConfigContextCluster:  types.StringValue("cluster-b"),
 				ConfigContextAuthInfo: types.StringValue("user-b"),
@@ -449,13 +452,13 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name:     "KUBE_CTX_CLUSTER and KUBE_CTX_AUTH_INFO",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc)},
+			cfg:      Model{ConfigPath: types.StringValue(kc)},
 			env:      map[string]string{pcEnvConfigContextCluster: "cluster-b", pcEnvConfigContextAuth: "user-b"},
 			wantHost: "https://b.example.com:6443", wantToken: "token-b", wantNS: "ns-a",
 		},
 		{
 			name: "explicit attributes override the kubeconfig",
-			cfg: providerConfigModel{
+			cfg: Model{
 				ConfigPath: types.StringValue(kc),
 				Host:       types.StringValue("https://override.example.com"),
 				Token:      types.StringValue("override-token"),
@@ -464,18 +467,18 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name:     "namespace attribute beats the context's",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc), Namespace: types.StringValue("mine")},
+			cfg:      Model{ConfigPath: types.StringValue(kc), Namespace: types.StringValue("mine")},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "mine",
 		},
 		{
 			name:     "APPCAT_NAMESPACE beats the context's",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc)},
+			cfg:      Model{ConfigPath: types.StringValue(kc)},
 			env:      map[string]string{pcEnvNamespace: "from-env"},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "from-env",
 		},
 		{
 			name:     "context without namespace falls back to default",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("ctx-nons")},
+			cfg:      Model{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("ctx-nons")},
 			wantHost: "https://b.example.com:6443", wantToken: "token-b", wantNS: "default",
 		},
 		{
@@ -485,7 +488,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name:     "config_path beats KUBE_CONFIG_PATH",
-			cfg:      providerConfigModel{ConfigPath: types.StringValue(kc)},
+			cfg:      Model{ConfigPath: types.StringValue(kc)},
 			env:      map[string]string{pcEnvConfigPath: filepath.Join(dir, "missing")},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "ns-a",
 		},
@@ -520,11 +523,11 @@ func TestNewRESTConfigMultipleFiles(t *testing.T) {
 
 	t.Run("config_paths merges, first current-context wins", func(t *testing.T) {
 		pcIsolateEnv(t)
-		rc, ns := pcMustConfig(t, providerConfigModel{ConfigPaths: pcStrList(f1, f2)})
+		rc, ns := pcMustConfig(t, Model{ConfigPaths: pcStrList(f1, f2)})
 		if rc.Host != "https://one.example.com" || ns != "ns-one" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
-		rc, ns = pcMustConfig(t, providerConfigModel{ConfigPaths: pcStrList(f1, f2), ConfigContext: types.StringValue("two")})
+		rc, ns = pcMustConfig(t, Model{ConfigPaths: pcStrList(f1, f2), ConfigContext: types.StringValue("two")})
 		if rc.Host != "https://two.example.com" || rc.BearerToken != "token-two" || ns != "ns-two" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
@@ -532,7 +535,7 @@ func TestNewRESTConfigMultipleFiles(t *testing.T) {
 	t.Run("KUBE_CONFIG_PATHS", func(t *testing.T) {
 		pcIsolateEnv(t)
 		t.Setenv(pcEnvConfigPaths, f2+string(os.PathListSeparator)+f1)
-		rc, ns := pcMustConfig(t, providerConfigModel{})
+		rc, ns := pcMustConfig(t, Model{})
 		if rc.Host != "https://two.example.com" || ns != "ns-two" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
@@ -540,7 +543,7 @@ func TestNewRESTConfigMultipleFiles(t *testing.T) {
 	t.Run("tilde expansion", func(t *testing.T) {
 		home := pcIsolateEnv(t)
 		pcWriteFile(t, home, "kc", pcOneContextKubeconfig("h", "https://home.example.com", "t", "ns-h"))
-		rc, _ := pcMustConfig(t, providerConfigModel{ConfigPath: types.StringValue("~/kc")})
+		rc, _ := pcMustConfig(t, Model{ConfigPath: types.StringValue("~/kc")})
 		if rc.Host != "https://home.example.com" {
 			t.Errorf("host=%q", rc.Host)
 		}
@@ -548,7 +551,7 @@ func TestNewRESTConfigMultipleFiles(t *testing.T) {
 	t.Run("KUBECONFIG is ignored when host is set", func(t *testing.T) {
 		pcIsolateEnv(t)
 		t.Setenv(pcEnvKubeconfig, f1)
-		rc, ns := pcMustConfig(t, providerConfigModel{
+		rc, ns := pcMustConfig(t, Model{
 			Host:  types.StringValue("https://explicit.example.com"),
 			Token: types.StringValue("explicit"),
 		})
@@ -565,7 +568,7 @@ func TestNewRESTConfigExec(t *testing.T) {
 		"B_VAR": types.StringValue("2"),
 		"A_VAR": types.StringValue("1"),
 	})
-	rc, _ := pcMustConfig(t, providerConfigModel{
+	rc, _ := pcMustConfig(t, Model{
 		Host:                 types.StringValue("https://eks.example.com"),
 		ClusterCACertificate: types.StringValue(ca.certPEM),
 		// The command does not exist: building the config must not run it.
@@ -611,12 +614,12 @@ contexts:
 - name: c
   context: {cluster: c, user: u}
 `)
-	rc, _ = pcMustConfig(t, providerConfigModel{ConfigPath: types.StringValue(kc)})
+	rc, _ = pcMustConfig(t, Model{ConfigPath: types.StringValue(kc)})
 	if rc.ExecProvider == nil || rc.ExecProvider.Command != "kubelogin" || rc.ExecProvider.APIVersion != "client.authentication.k8s.io/v1" {
 		t.Errorf("kubeconfig exec not carried: %+v", rc.ExecProvider)
 	}
 	// Null args and env are fine.
-	rc, _ = pcMustConfig(t, providerConfigModel{
+	rc, _ = pcMustConfig(t, Model{
 		Host: types.StringValue("https://eks.example.com"),
 		Exec: pcExecList("client.authentication.k8s.io/v1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType)),
 	})
@@ -637,74 +640,74 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 
 	tests := []struct {
 		name string
-		cfg  providerConfigModel
+		cfg  Model
 		env  map[string]string
 		path path.Path
 		want string
 	}{
-		{"missing config_path", providerConfigModel{ConfigPath: types.StringValue(missing)},
+		{"missing config_path", Model{ConfigPath: types.StringValue(missing)},
 			nil, path.Root("config_path"), "does not exist"},
-		{"missing KUBE_CONFIG_PATH", providerConfigModel{},
+		{"missing KUBE_CONFIG_PATH", Model{},
 			map[string]string{pcEnvConfigPath: missing}, path.Root("config_path"), pcEnvConfigPath},
-		{"config_path is a directory", providerConfigModel{ConfigPath: types.StringValue(dir)},
+		{"config_path is a directory", Model{ConfigPath: types.StringValue(dir)},
 			nil, path.Root("config_path"), "directory"},
-		{"unparseable config_path", providerConfigModel{ConfigPath: types.StringValue(garbage)},
+		{"unparseable config_path", Model{ConfigPath: types.StringValue(garbage)},
 			nil, path.Root("config_path"), "Invalid kubeconfig file"},
-		{"missing config_paths entry", providerConfigModel{ConfigPaths: pcStrList(kc, missing)},
+		{"missing config_paths entry", Model{ConfigPaths: pcStrList(kc, missing)},
 			nil, path.Root("config_paths").AtListIndex(1), "does not exist"},
-		{"missing KUBE_CONFIG_PATHS entry", providerConfigModel{},
+		{"missing KUBE_CONFIG_PATHS entry", Model{},
 			map[string]string{pcEnvConfigPaths: kc + string(os.PathListSeparator) + missing}, path.Root("config_paths"), pcEnvConfigPaths},
-		{"unknown config_context", providerConfigModel{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("nope")},
+		{"unknown config_context", Model{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("nope")},
 			nil, path.Root("config_context"), `"ctx-a", "ctx-b"`},
-		{"unknown KUBE_CTX", providerConfigModel{ConfigPath: types.StringValue(kc)},
+		{"unknown KUBE_CTX", Model{ConfigPath: types.StringValue(kc)},
 			map[string]string{pcEnvConfigContext: "nope"}, path.Root("config_context"), pcEnvConfigContext},
-		{"unknown config_context_cluster", providerConfigModel{ConfigPath: types.StringValue(kc), ConfigContextCluster: types.StringValue("nope")},
+		{"unknown config_context_cluster", Model{ConfigPath: types.StringValue(kc), ConfigContextCluster: types.StringValue("nope")},
 			nil, path.Root("config_context_cluster"), "cluster-a"},
-		{"unknown config_context_auth_info", providerConfigModel{ConfigPath: types.StringValue(kc), ConfigContextAuthInfo: types.StringValue("nope")},
+		{"unknown config_context_auth_info", Model{ConfigPath: types.StringValue(kc), ConfigContextAuthInfo: types.StringValue("nope")},
 			nil, path.Root("config_context_auth_info"), "user-a"},
-		{"config_context without kubeconfig", providerConfigModel{Host: host, ConfigContext: types.StringValue("ctx-a")},
+		{"config_context without kubeconfig", Model{Host: host, ConfigContext: types.StringValue("ctx-a")},
 			nil, path.Root("config_context"), "no kubeconfig file is loaded"},
-		{"bad host scheme", providerConfigModel{Host: types.StringValue("ftp://api.example.com")},
+		{"bad host scheme", Model{Host: types.StringValue("ftp://api.example.com")},
 			nil, path.Root("host"), "scheme"},
-		{"bad KUBE_HOST", providerConfigModel{},
+		{"bad KUBE_HOST", Model{},
 			map[string]string{pcEnvHost: "https://"}, path.Root("host"), pcEnvHost},
-		{"bad proxy_url", providerConfigModel{Host: host, ProxyURL: types.StringValue("ftp://proxy:21")},
+		{"bad proxy_url", Model{Host: host, ProxyURL: types.StringValue("ftp://proxy:21")},
 			nil, path.Root("proxy_url"), "scheme"},
-		{"bad KUBE_PROXY_URL", providerConfigModel{Host: host},
+		{"bad KUBE_PROXY_URL", Model{Host: host},
 			map[string]string{pcEnvProxyURL: "://nope"}, path.Root("proxy_url"), pcEnvProxyURL},
-		{"CA not PEM", providerConfigModel{Host: host, ClusterCACertificate: types.StringValue("not a certificate")},
+		{"CA not PEM", Model{Host: host, ClusterCACertificate: types.StringValue("not a certificate")},
 			nil, path.Root("cluster_ca_certificate"), "no PEM CERTIFICATE block"},
-		{"CA base64 instead of PEM", providerConfigModel{Host: host, ClusterCACertificate: types.StringValue(base64.StdEncoding.EncodeToString([]byte(ca.certPEM)))},
+		{"CA base64 instead of PEM", Model{Host: host, ClusterCACertificate: types.StringValue(base64.StdEncoding.EncodeToString([]byte(ca.certPEM)))},
 			nil, path.Root("cluster_ca_certificate"), "base64decode"},
-		{"CA PEM with broken body", providerConfigModel{Host: host, ClusterCACertificate: types.StringValue("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")},
+		{"CA PEM with broken body", Model{Host: host, ClusterCACertificate: types.StringValue("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")},
 			nil, path.Root("cluster_ca_certificate"), "certificate 1"},
-		{"bad KUBE_CLUSTER_CA_CERT_DATA", providerConfigModel{Host: host},
+		{"bad KUBE_CLUSTER_CA_CERT_DATA", Model{Host: host},
 			map[string]string{pcEnvClusterCACertificate: "garbage"}, path.Root("cluster_ca_certificate"), pcEnvClusterCACertificate},
-		{"client certificate not PEM", providerConfigModel{Host: host, ClientCertificate: types.StringValue("x"), ClientKey: types.StringValue(client.keyPEM)},
+		{"client certificate not PEM", Model{Host: host, ClientCertificate: types.StringValue("x"), ClientKey: types.StringValue(client.keyPEM)},
 			nil, path.Root("client_certificate"), "no PEM CERTIFICATE block"},
-		{"client key not PEM", providerConfigModel{Host: host, ClientCertificate: types.StringValue(client.certPEM), ClientKey: types.StringValue("x")},
+		{"client key not PEM", Model{Host: host, ClientCertificate: types.StringValue(client.certPEM), ClientKey: types.StringValue("x")},
 			nil, path.Root("client_key"), "no PEM PRIVATE KEY block"},
-		{"client key does not match", providerConfigModel{Host: host, ClientCertificate: types.StringValue(client.certPEM), ClientKey: types.StringValue(other.keyPEM)},
+		{"client key does not match", Model{Host: host, ClientCertificate: types.StringValue(client.certPEM), ClientKey: types.StringValue(other.keyPEM)},
 			nil, path.Root("client_key"), "key pair"},
-		{"insecure with CA", providerConfigModel{Host: host, Insecure: types.BoolValue(true), ClusterCACertificate: types.StringValue(ca.certPEM)},
+		{"insecure with CA", Model{Host: host, Insecure: types.BoolValue(true), ClusterCACertificate: types.StringValue(ca.certPEM)},
 			nil, path.Root("insecure"), "cluster_ca_certificate"},
-		{"bad KUBE_INSECURE", providerConfigModel{Host: host},
+		{"bad KUBE_INSECURE", Model{Host: host},
 			map[string]string{pcEnvInsecure: "maybe"}, path.Root("insecure"), pcEnvInsecure},
-		{"token and basic auth", providerConfigModel{Host: host, Token: types.StringValue("t"), Username: types.StringValue("u")},
+		{"token and basic auth", Model{Host: host, Token: types.StringValue("t"), Username: types.StringValue("u")},
 			nil, path.Root("token"), "only one"},
-		{"bad namespace", providerConfigModel{Host: host, Namespace: types.StringValue("Not_Valid")},
+		{"bad namespace", Model{Host: host, Namespace: types.StringValue("Not_Valid")},
 			nil, path.Root("namespace"), "namespace name"},
-		{"bad APPCAT_NAMESPACE", providerConfigModel{Host: host},
+		{"bad APPCAT_NAMESPACE", Model{Host: host},
 			map[string]string{pcEnvNamespace: "-x-"}, path.Root("namespace"), pcEnvNamespace},
-		{"qps zero", providerConfigModel{Host: host, QPS: types.Float64Value(0)},
+		{"qps zero", Model{Host: host, QPS: types.Float64Value(0)},
 			nil, path.Root("qps"), "greater than zero"},
-		{"bad APPCAT_QPS", providerConfigModel{Host: host},
+		{"bad APPCAT_QPS", Model{Host: host},
 			map[string]string{pcEnvQPS: "fast"}, path.Root("qps"), pcEnvQPS},
-		{"burst zero", providerConfigModel{Host: host, Burst: types.Int64Value(0)},
+		{"burst zero", Model{Host: host, Burst: types.Int64Value(0)},
 			nil, path.Root("burst"), "at least 1"},
-		{"bad APPCAT_BURST", providerConfigModel{Host: host},
+		{"bad APPCAT_BURST", Model{Host: host},
 			map[string]string{pcEnvBurst: "1.5"}, path.Root("burst"), pcEnvBurst},
-		{"exec bad api_version", providerConfigModel{Host: host, Exec: pcExecList("client.authentication.k8s.io/v1alpha1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType))},
+		{"exec bad api_version", Model{Host: host, Exec: pcExecList("client.authentication.k8s.io/v1alpha1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType))},
 			nil, path.Root("exec").AtListIndex(0).AtName("api_version"), "v1alpha1"},
 	}
 	for _, tt := range tests {
@@ -713,7 +716,7 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			rc, _, diags := newRESTConfig(context.Background(), tt.cfg)
+			rc, _, diags := RESTConfig(context.Background(), tt.cfg, "")
 			if rc != nil {
 				t.Errorf("expected no config with errors")
 			}
@@ -724,23 +727,23 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 	t.Run("bad file in KUBECONFIG", func(t *testing.T) {
 		pcIsolateEnv(t)
 		t.Setenv(pcEnvKubeconfig, garbage)
-		_, _, diags := newRESTConfig(context.Background(), providerConfigModel{})
+		_, _, diags := RESTConfig(context.Background(), Model{}, "")
 		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), garbage) {
 			t.Fatalf("expected an error naming %s: %v", garbage, diags)
 		}
 	})
 	t.Run("unknown values are refused", func(t *testing.T) {
 		pcIsolateEnv(t)
-		_, _, diags := newRESTConfig(context.Background(), providerConfigModel{Host: types.StringUnknown()})
+		_, _, diags := RESTConfig(context.Background(), Model{Host: types.StringUnknown()}, "")
 		if !diags.HasError() {
 			t.Fatal("expected an error")
 		}
 	})
 	t.Run("plain http with a token warns", func(t *testing.T) {
 		pcIsolateEnv(t)
-		_, _, diags := newRESTConfig(context.Background(), providerConfigModel{
+		_, _, diags := RESTConfig(context.Background(), Model{
 			Host: types.StringValue("http://localhost:8080"), Token: types.StringValue("t"),
-		})
+		}, "")
 		if diags.HasError() || diags.WarningsCount() != 1 {
 			t.Fatalf("expected one warning: %v", diags)
 		}
@@ -751,33 +754,33 @@ func TestHasUnknown(t *testing.T) {
 	unknownElemList := types.ListValueMust(types.StringType, []attr.Value{types.StringValue("/a"), types.StringUnknown()})
 	tests := []struct {
 		name string
-		m    providerConfigModel
+		m    Model
 		want bool
 	}{
-		{"zero value", providerConfigModel{}, false},
-		{"all known", providerConfigModel{
+		{"zero value", Model{}, false},
+		{"all known", Model{
 			Host: types.StringValue("h"), ConfigPaths: pcStrList("/a"), Insecure: types.BoolValue(true),
 			QPS: types.Float64Value(1), Burst: types.Int64Value(1),
 			Exec: pcExecList("v", "c", pcStrList("a"), types.MapNull(types.StringType)),
 		}, false},
-		{"host", providerConfigModel{Host: types.StringUnknown()}, true},
-		{"token", providerConfigModel{Token: types.StringUnknown()}, true},
-		{"cluster_ca_certificate", providerConfigModel{ClusterCACertificate: types.StringUnknown()}, true},
-		{"insecure", providerConfigModel{Insecure: types.BoolUnknown()}, true},
-		{"qps", providerConfigModel{QPS: types.Float64Unknown()}, true},
-		{"burst", providerConfigModel{Burst: types.Int64Unknown()}, true},
-		{"namespace", providerConfigModel{Namespace: types.StringUnknown()}, true},
-		{"whole config_paths", providerConfigModel{ConfigPaths: types.ListUnknown(types.StringType)}, true},
-		{"config_paths element", providerConfigModel{ConfigPaths: unknownElemList}, true},
-		{"whole exec (dynamic block)", providerConfigModel{Exec: types.ListUnknown(types.ObjectType{AttrTypes: providerExecAttrTypes})}, true},
-		{"exec args element", providerConfigModel{Exec: pcExecList("v", "c", unknownElemList, types.MapNull(types.StringType))}, true},
-		{"exec env value", providerConfigModel{Exec: pcExecList("v", "c", types.ListNull(types.StringType),
+		{"host", Model{Host: types.StringUnknown()}, true},
+		{"token", Model{Token: types.StringUnknown()}, true},
+		{"cluster_ca_certificate", Model{ClusterCACertificate: types.StringUnknown()}, true},
+		{"insecure", Model{Insecure: types.BoolUnknown()}, true},
+		{"qps", Model{QPS: types.Float64Unknown()}, true},
+		{"burst", Model{Burst: types.Int64Unknown()}, true},
+		{"namespace", Model{Namespace: types.StringUnknown()}, true},
+		{"whole config_paths", Model{ConfigPaths: types.ListUnknown(types.StringType)}, true},
+		{"config_paths element", Model{ConfigPaths: unknownElemList}, true},
+		{"whole exec (dynamic block)", Model{Exec: types.ListUnknown(types.ObjectType{AttrTypes: providerExecAttrTypes})}, true},
+		{"exec args element", Model{Exec: pcExecList("v", "c", unknownElemList, types.MapNull(types.StringType))}, true},
+		{"exec env value", Model{Exec: pcExecList("v", "c", types.ListNull(types.StringType),
 			types.MapValueMust(types.StringType, map[string]attr.Value{"K": types.StringUnknown()}))}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.m.hasUnknown(); got != tt.want {
-				t.Errorf("hasUnknown() = %v, want %v", got, tt.want)
+			if got := tt.m.HasUnknown(); got != tt.want {
+				t.Errorf("HasUnknown() = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -790,13 +793,13 @@ func TestNewRESTConfigDoesNotLogSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	const token = "tok-9f8e7d6c5b4a"
-	_, _, diags := newRESTConfig(ctx, providerConfigModel{
+	_, _, diags := RESTConfig(ctx, Model{
 		Host:                 types.StringValue("https://logged.example.com"),
 		Token:                types.StringValue(token),
 		ClientCertificate:    types.StringValue(client.certPEM),
 		ClientKey:            types.StringValue(client.keyPEM),
 		ClusterCACertificate: types.StringValue(ca.certPEM),
-	})
+	}, "")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -812,11 +815,11 @@ func TestNewRESTConfigDoesNotLogSecrets(t *testing.T) {
 	}
 
 	buf.Reset()
-	_, _, diags = newRESTConfig(ctx, providerConfigModel{
+	_, _, diags = RESTConfig(ctx, Model{
 		Host:     types.StringValue("https://logged.example.com"),
 		Username: types.StringValue("alice"),
 		Password: types.StringValue("pw-1a2b3c4d"),
-	})
+	}, "")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

@@ -15,10 +15,10 @@ import (
 // Checks of individual values (host, proxy, PEM data) so that a bad one is reported on its
 // attribute before client-go sees it.
 
-// pcNormalizeHost makes the API server URL explicit. A host without a scheme
+// normalizeHost makes the API server URL explicit. A host without a scheme
 // gets https:// (client-go would otherwise pick http:// when no CA is given,
 // and then silently send no credentials).
-func pcNormalizeHost(h string) (string, error) {
+func normalizeHost(h string) (string, error) {
 	h = strings.TrimSpace(h)
 	if !strings.Contains(h, "://") {
 		h = "https://" + h
@@ -42,7 +42,7 @@ func pcNormalizeHost(h string) (string, error) {
 	return u.String(), nil
 }
 
-func pcCheckProxyURL(s string) error {
+func checkProxyURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return err
@@ -58,9 +58,9 @@ func pcCheckProxyURL(s string) error {
 	return nil
 }
 
-// pcCheckCertificatesPEM checks that s holds at least one PEM certificate and
+// checkCertificatesPEM checks that s holds at least one PEM certificate and
 // that every certificate block parses.
-func pcCheckCertificatesPEM(s string) error {
+func checkCertificatesPEM(s string) error {
 	remaining := []byte(s)
 	n := 0
 	for {
@@ -78,19 +78,19 @@ func pcCheckCertificatesPEM(s string) error {
 		n++
 	}
 	if n == 0 {
-		return fmt.Errorf("no PEM CERTIFICATE block found%s", pcBase64Hint(s))
+		return fmt.Errorf("no PEM CERTIFICATE block found%s", base64Hint(s))
 	}
 	return nil
 }
 
-// pcCheckPrivateKeyPEM checks that s holds a parseable PEM private key.
-func pcCheckPrivateKeyPEM(s string) error {
+// checkPrivateKeyPEM checks that s holds a parseable PEM private key.
+func checkPrivateKeyPEM(s string) error {
 	remaining := []byte(s)
 	for {
 		var block *pem.Block
 		block, remaining = pem.Decode(remaining)
 		if block == nil {
-			return fmt.Errorf("no PEM PRIVATE KEY block found%s", pcBase64Hint(s))
+			return fmt.Errorf("no PEM PRIVATE KEY block found%s", base64Hint(s))
 		}
 		if !strings.HasSuffix(block.Type, "PRIVATE KEY") {
 			continue
@@ -108,9 +108,9 @@ func pcCheckPrivateKeyPEM(s string) error {
 	}
 }
 
-// pcBase64Hint recognises the common mistake of passing the base64 text of a
+// base64Hint recognises the common mistake of passing the base64 text of a
 // kubeconfig's *-data field instead of the decoded PEM.
-func pcBase64Hint(s string) string {
+func base64Hint(s string) string {
 	decoded, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 	if err == nil && strings.Contains(string(decoded), "-----BEGIN") {
 		return "; the value looks base64-encoded: decode it first, e.g. with base64decode()"
@@ -118,7 +118,7 @@ func pcBase64Hint(s string) string {
 	return ""
 }
 
-func pcRedactURL(s string) string {
+func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "(unparseable)"
@@ -126,8 +126,8 @@ func pcRedactURL(s string) string {
 	return u.Redacted()
 }
 
-// pcAuthMethods names the credentials in use, never their values.
-func pcAuthMethods(c *rest.Config) []string {
+// authMethods names the credentials in use, never their values.
+func authMethods(c *rest.Config) []string {
 	var m []string
 	if c.ExecProvider != nil {
 		m = append(m, "exec:"+filepath.Base(c.ExecProvider.Command))

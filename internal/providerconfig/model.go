@@ -14,36 +14,36 @@ import (
 // are the ones the hashicorp/kubernetes provider reads, so that existing CI
 // setups keep working; APPCAT_* are this provider's own.
 const (
-	pcEnvConfigPath           = "KUBE_CONFIG_PATH"
-	pcEnvConfigPaths          = "KUBE_CONFIG_PATHS"
-	pcEnvKubeconfig           = "KUBECONFIG"
-	pcEnvConfigContext        = "KUBE_CTX"
-	pcEnvConfigContextAuth    = "KUBE_CTX_AUTH_INFO"
-	pcEnvConfigContextCluster = "KUBE_CTX_CLUSTER"
-	pcEnvHost                 = "KUBE_HOST"
-	pcEnvUsername             = "KUBE_USER"
-	pcEnvPassword             = "KUBE_PASSWORD"
-	pcEnvToken                = "KUBE_TOKEN"
-	pcEnvClientCertificate    = "KUBE_CLIENT_CERT_DATA"
-	pcEnvClientKey            = "KUBE_CLIENT_KEY_DATA"
-	pcEnvClusterCACertificate = "KUBE_CLUSTER_CA_CERT_DATA"
-	pcEnvInsecure             = "KUBE_INSECURE"
-	pcEnvTLSServerName        = "KUBE_TLS_SERVER_NAME"
-	pcEnvProxyURL             = "KUBE_PROXY_URL"
-	pcEnvNamespace            = "APPCAT_NAMESPACE"
-	pcEnvQPS                  = "APPCAT_QPS"
-	pcEnvBurst                = "APPCAT_BURST"
+	envConfigPath           = "KUBE_CONFIG_PATH"
+	envConfigPaths          = "KUBE_CONFIG_PATHS"
+	envKubeconfig           = "KUBECONFIG"
+	envConfigContext        = "KUBE_CTX"
+	envConfigContextAuth    = "KUBE_CTX_AUTH_INFO"
+	envConfigContextCluster = "KUBE_CTX_CLUSTER"
+	envHost                 = "KUBE_HOST"
+	envUsername             = "KUBE_USER"
+	envPassword             = "KUBE_PASSWORD"
+	envToken                = "KUBE_TOKEN"
+	envClientCertificate    = "KUBE_CLIENT_CERT_DATA"
+	envClientKey            = "KUBE_CLIENT_KEY_DATA"
+	envClusterCACertificate = "KUBE_CLUSTER_CA_CERT_DATA"
+	envInsecure             = "KUBE_INSECURE"
+	envTLSServerName        = "KUBE_TLS_SERVER_NAME"
+	envProxyURL             = "KUBE_PROXY_URL"
+	envNamespace            = "APPCAT_NAMESPACE"
+	envQPS                  = "APPCAT_QPS"
+	envBurst                = "APPCAT_BURST"
 )
 
 const (
-	pcDefaultQPS       = 100.0
-	pcDefaultBurst     = 200
-	pcDefaultNamespace = "default"
-	pcUserAgentProduct = "terraform-provider-appcat"
+	defaultQPS       = 100.0
+	defaultBurst     = 200
+	defaultNamespace = "default"
+	userAgentProduct = "terraform-provider-appcat"
 )
 
-// pcExecAPIVersions are the ExecCredential API versions client-go understands.
-var pcExecAPIVersions = []string{
+// execAPIVersions are the ExecCredential API versions client-go understands.
+var execAPIVersions = []string{
 	"client.authentication.k8s.io/v1",
 	"client.authentication.k8s.io/v1beta1",
 }
@@ -71,19 +71,19 @@ type Model struct {
 	Namespace             types.String  `tfsdk:"namespace"`
 	QPS                   types.Float64 `tfsdk:"qps"`
 	Burst                 types.Int64   `tfsdk:"burst"`
-	Exec                  types.List    `tfsdk:"exec"` // list (at most one) of providerExecModel
+	Exec                  types.List    `tfsdk:"exec"` // list (at most one) of execModel
 }
 
-// providerExecModel is one exec block.
-type providerExecModel struct {
+// execModel is one exec block.
+type execModel struct {
 	APIVersion types.String `tfsdk:"api_version"`
 	Command    types.String `tfsdk:"command"`
 	Args       types.List   `tfsdk:"args"`
 	Env        types.Map    `tfsdk:"env"`
 }
 
-// providerExecAttrTypes are the attribute types of one exec block object.
-var providerExecAttrTypes = map[string]attr.Type{
+// execAttrTypes are the attribute types of one exec block object.
+var execAttrTypes = map[string]attr.Type{
 	"api_version": types.StringType,
 	"command":     types.StringType,
 	"args":        types.ListType{ElemType: types.StringType},
@@ -101,14 +101,14 @@ func (m Model) HasUnknown() bool {
 		m.Insecure, m.TLSServerName, m.ProxyURL, m.Namespace, m.QPS, m.Burst, m.Exec,
 	}
 	for _, v := range values {
-		if pcValueHasUnknown(v) {
+		if valueHasUnknown(v) {
 			return true
 		}
 	}
 	return false
 }
 
-func pcValueHasUnknown(v attr.Value) bool {
+func valueHasUnknown(v attr.Value) bool {
 	if v == nil {
 		return false
 	}
@@ -136,7 +136,7 @@ func pcValueHasUnknown(v attr.Value) bool {
 		}
 	}
 	for _, c := range children {
-		if pcValueHasUnknown(c) {
+		if valueHasUnknown(c) {
 			return true
 		}
 	}

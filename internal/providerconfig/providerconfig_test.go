@@ -30,16 +30,16 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// pcIsolateEnv clears every variable the configuration reads, and points HOME
+// isolateEnv clears every variable the configuration reads, and points HOME
 // to an empty directory, so that the developer's or CI's environment
 // (a real ~/.kube/config, KUBECONFIG, in-cluster service account) cannot
 // leak into a test.
-func pcIsolateEnv(t *testing.T) string {
+func isolateEnv(t *testing.T) string {
 	t.Helper()
 	for _, e := range []string{
-		pcEnvConfigPath, pcEnvConfigPaths, pcEnvKubeconfig, pcEnvConfigContext, pcEnvConfigContextAuth, pcEnvConfigContextCluster,
-		pcEnvHost, pcEnvUsername, pcEnvPassword, pcEnvToken, pcEnvClientCertificate, pcEnvClientKey, pcEnvClusterCACertificate,
-		pcEnvInsecure, pcEnvTLSServerName, pcEnvProxyURL, pcEnvNamespace, pcEnvQPS, pcEnvBurst,
+		envConfigPath, envConfigPaths, envKubeconfig, envConfigContext, envConfigContextAuth, envConfigContextCluster,
+		envHost, envUsername, envPassword, envToken, envClientCertificate, envClientKey, envClusterCACertificate,
+		envInsecure, envTLSServerName, envProxyURL, envNamespace, envQPS, envBurst,
 		"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
 	} {
 		t.Setenv(e, "")
@@ -50,11 +50,11 @@ func pcIsolateEnv(t *testing.T) string {
 	return home
 }
 
-type pcTestPair struct {
+type testPair struct {
 	certPEM, keyPEM string
 }
 
-func pcNewTestPair(t *testing.T, cn string) pcTestPair {
+func newTestPair(t *testing.T, cn string) testPair {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -77,13 +77,13 @@ func pcNewTestPair(t *testing.T, cn string) pcTestPair {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return pcTestPair{
+	return testPair{
 		certPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		keyPEM:  string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})),
 	}
 }
 
-func pcWriteFile(t *testing.T, dir, name, content string) string {
+func writeFile(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
@@ -92,9 +92,9 @@ func pcWriteFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-// pcTwoContextKubeconfig has contexts ctx-a (current, namespace ns-a) and
+// twoContextKubeconfig has contexts ctx-a (current, namespace ns-a) and
 // ctx-b (namespace ns-b), and ctx-nons without a namespace.
-func pcTwoContextKubeconfig(ca string) string {
+func twoContextKubeconfig(ca string) string {
 	caData := base64.StdEncoding.EncodeToString([]byte(ca))
 	return `apiVersion: v1
 kind: Config
@@ -125,7 +125,7 @@ contexts:
 `
 }
 
-func pcOneContextKubeconfig(name, server, token, ns string) string {
+func oneContextKubeconfig(name, server, token, ns string) string {
 	return `apiVersion: v1
 kind: Config
 current-context: ` + name + `
@@ -141,12 +141,12 @@ contexts:
 `
 }
 
-func pcMustConfig(t *testing.T, cfg Model) (*rest.Config, string) {
+func mustConfig(t *testing.T, cfg Model) (*rest.Config, string) {
 	t.Helper()
-	return pcMustConfigVersion(t, cfg, "")
+	return mustConfigVersion(t, cfg, "")
 }
 
-func pcMustConfigVersion(t *testing.T, cfg Model, version string) (*rest.Config, string) {
+func mustConfigVersion(t *testing.T, cfg Model, version string) (*rest.Config, string) {
 	t.Helper()
 	rc, ns, diags := RESTConfig(context.Background(), cfg, version)
 	if diags.HasError() {
@@ -158,9 +158,9 @@ func pcMustConfigVersion(t *testing.T, cfg Model, version string) (*rest.Config,
 	return rc, ns
 }
 
-// pcExpectAttrError asserts an error diagnostic on exactly p whose summary or
+// expectAttrError asserts an error diagnostic on exactly p whose summary or
 // detail contains want.
-func pcExpectAttrError(t *testing.T, diags diag.Diagnostics, p path.Path, want string) {
+func expectAttrError(t *testing.T, diags diag.Diagnostics, p path.Path, want string) {
 	t.Helper()
 	if !diags.HasError() {
 		t.Fatalf("expected an error on %s, got none", p)
@@ -177,7 +177,7 @@ func pcExpectAttrError(t *testing.T, diags diag.Diagnostics, p path.Path, want s
 	t.Fatalf("no error on %s containing %q; got: %v", p, want, diags)
 }
 
-func pcStrList(vals ...string) types.List {
+func strList(vals ...string) types.List {
 	elems := make([]attr.Value, len(vals))
 	for i, v := range vals {
 		elems[i] = types.StringValue(v)
@@ -185,23 +185,23 @@ func pcStrList(vals ...string) types.List {
 	return types.ListValueMust(types.StringType, elems)
 }
 
-func pcExecList(apiVersion, command string, args types.List, env types.Map) types.List {
-	obj := types.ObjectValueMust(providerExecAttrTypes, map[string]attr.Value{
+func execList(apiVersion, command string, args types.List, env types.Map) types.List {
+	obj := types.ObjectValueMust(execAttrTypes, map[string]attr.Value{
 		"api_version": types.StringValue(apiVersion),
 		"command":     types.StringValue(command),
 		"args":        args,
 		"env":         env,
 	})
-	return types.ListValueMust(types.ObjectType{AttrTypes: providerExecAttrTypes}, []attr.Value{obj})
+	return types.ListValueMust(types.ObjectType{AttrTypes: execAttrTypes}, []attr.Value{obj})
 }
 
-func pcTestSchema() schema.Schema {
+func testSchema() schema.Schema {
 	return schema.Schema{Attributes: Attributes(), Blocks: Blocks()}
 }
 
-func TestProviderConfigSchemaMatchesModel(t *testing.T) {
+func TestSchemaMatchesModel(t *testing.T) {
 	ctx := context.Background()
-	s := pcTestSchema()
+	s := testSchema()
 	if d := s.ValidateImplementation(ctx); d.HasError() {
 		t.Fatalf("schema invalid: %v", d)
 	}
@@ -229,22 +229,22 @@ func TestProviderConfigSchemaMatchesModel(t *testing.T) {
 	}
 }
 
-func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
-	pcEnvFor := map[string]string{
-		"config_path": pcEnvConfigPath, "config_paths": pcEnvConfigPaths, "config_context": pcEnvConfigContext,
-		"config_context_auth_info": pcEnvConfigContextAuth, "config_context_cluster": pcEnvConfigContextCluster,
-		"host": pcEnvHost, "username": pcEnvUsername, "password": pcEnvPassword, "token": pcEnvToken,
-		"client_certificate": pcEnvClientCertificate, "client_key": pcEnvClientKey,
-		"cluster_ca_certificate": pcEnvClusterCACertificate, "insecure": pcEnvInsecure,
-		"tls_server_name": pcEnvTLSServerName, "proxy_url": pcEnvProxyURL,
-		"namespace": pcEnvNamespace, "qps": pcEnvQPS, "burst": pcEnvBurst,
+func TestSchemaDescriptionsAndSensitivity(t *testing.T) {
+	envFor := map[string]string{
+		"config_path": envConfigPath, "config_paths": envConfigPaths, "config_context": envConfigContext,
+		"config_context_auth_info": envConfigContextAuth, "config_context_cluster": envConfigContextCluster,
+		"host": envHost, "username": envUsername, "password": envPassword, "token": envToken,
+		"client_certificate": envClientCertificate, "client_key": envClientKey,
+		"cluster_ca_certificate": envClusterCACertificate, "insecure": envInsecure,
+		"tls_server_name": envTLSServerName, "proxy_url": envProxyURL,
+		"namespace": envNamespace, "qps": envQPS, "burst": envBurst,
 	}
 	attrs := Attributes()
-	if len(attrs) != len(pcEnvFor) {
-		t.Fatalf("attributes %d, expected %d", len(attrs), len(pcEnvFor))
+	if len(attrs) != len(envFor) {
+		t.Fatalf("attributes %d, expected %d", len(attrs), len(envFor))
 	}
 	for name, a := range attrs {
-		env, ok := pcEnvFor[name]
+		env, ok := envFor[name]
 		if !ok {
 			t.Errorf("unexpected attribute %q", name)
 			continue
@@ -260,7 +260,7 @@ func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
 			t.Errorf("%s must be optional", name)
 		}
 	}
-	if !strings.Contains(attrs["config_path"].GetMarkdownDescription(), pcEnvKubeconfig) {
+	if !strings.Contains(attrs["config_path"].GetMarkdownDescription(), envKubeconfig) {
 		t.Error("config_path description does not mention KUBECONFIG")
 	}
 	exec, ok := Blocks()["exec"].(schema.ListNestedBlock)
@@ -274,15 +274,15 @@ func TestProviderConfigSchemaDescriptionsAndSensitivity(t *testing.T) {
 	}
 }
 
-func TestNewRESTConfigHostTokenCANoFiles(t *testing.T) {
-	pcIsolateEnv(t)
-	ca := pcNewTestPair(t, "ca")
+func TestRESTConfigHostTokenCANoFiles(t *testing.T) {
+	isolateEnv(t)
+	ca := newTestPair(t, "ca")
 	cfg := Model{
 		Host:                 types.StringValue("api.example.com:6443"),
 		Token:                types.StringValue("s3cr3t-token"),
 		ClusterCACertificate: types.StringValue(ca.certPEM),
 	}
-	rc, ns := pcMustConfigVersion(t, cfg, "1.2.3")
+	rc, ns := mustConfigVersion(t, cfg, "1.2.3")
 	if rc.Host != "https://api.example.com:6443" {
 		t.Errorf("Host = %q", rc.Host)
 	}
@@ -305,19 +305,19 @@ func TestNewRESTConfigHostTokenCANoFiles(t *testing.T) {
 		t.Errorf("TLS config: %v", err)
 	}
 	// Without a version the user agent still names the provider.
-	rc, _ = pcMustConfigVersion(t, cfg, "")
+	rc, _ = mustConfigVersion(t, cfg, "")
 	if rc.UserAgent != "terraform-provider-appcat/dev" {
 		t.Errorf("UserAgent = %q", rc.UserAgent)
 	}
 }
 
-func TestNewRESTConfigNothingConfigured(t *testing.T) {
-	home := pcIsolateEnv(t)
+func TestRESTConfigNothingConfigured(t *testing.T) {
+	home := isolateEnv(t)
 	// A kubeconfig at the default location must NOT be picked up implicitly.
 	if err := os.MkdirAll(filepath.Join(home, ".kube"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	pcWriteFile(t, filepath.Join(home, ".kube"), "config", pcOneContextKubeconfig("home", "https://home.example.com", "t", "ns"))
+	writeFile(t, filepath.Join(home, ".kube"), "config", oneContextKubeconfig("home", "https://home.example.com", "t", "ns"))
 	_, _, diags := RESTConfig(context.Background(), Model{}, "")
 	if !diags.HasError() {
 		t.Fatal("expected an error when nothing is configured")
@@ -327,21 +327,21 @@ func TestNewRESTConfigNothingConfigured(t *testing.T) {
 	}
 }
 
-func TestNewRESTConfigEnvFallbacks(t *testing.T) {
-	pcIsolateEnv(t)
-	ca := pcNewTestPair(t, "ca")
-	client := pcNewTestPair(t, "client")
-	t.Setenv(pcEnvHost, "https://env.example.com")
-	t.Setenv(pcEnvClusterCACertificate, ca.certPEM)
-	t.Setenv(pcEnvClientCertificate, client.certPEM)
-	t.Setenv(pcEnvClientKey, client.keyPEM)
-	t.Setenv(pcEnvTLSServerName, "sni.example.com")
-	t.Setenv(pcEnvProxyURL, "socks5://proxy.example.com:1080")
-	t.Setenv(pcEnvNamespace, "team-a")
-	t.Setenv(pcEnvQPS, "12.5")
-	t.Setenv(pcEnvBurst, "33")
+func TestRESTConfigEnvFallbacks(t *testing.T) {
+	isolateEnv(t)
+	ca := newTestPair(t, "ca")
+	client := newTestPair(t, "client")
+	t.Setenv(envHost, "https://env.example.com")
+	t.Setenv(envClusterCACertificate, ca.certPEM)
+	t.Setenv(envClientCertificate, client.certPEM)
+	t.Setenv(envClientKey, client.keyPEM)
+	t.Setenv(envTLSServerName, "sni.example.com")
+	t.Setenv(envProxyURL, "socks5://proxy.example.com:1080")
+	t.Setenv(envNamespace, "team-a")
+	t.Setenv(envQPS, "12.5")
+	t.Setenv(envBurst, "33")
 
-	rc, ns := pcMustConfig(t, Model{})
+	rc, ns := mustConfig(t, Model{})
 	if rc.Host != "https://env.example.com" {
 		t.Errorf("Host = %q", rc.Host)
 	}
@@ -366,37 +366,37 @@ func TestNewRESTConfigEnvFallbacks(t *testing.T) {
 	}
 
 	t.Run("token", func(t *testing.T) {
-		pcIsolateEnv(t)
-		t.Setenv(pcEnvHost, "env.example.com")
-		t.Setenv(pcEnvToken, "env-token")
-		t.Setenv(pcEnvInsecure, "true")
-		rc, _ := pcMustConfig(t, Model{})
+		isolateEnv(t)
+		t.Setenv(envHost, "env.example.com")
+		t.Setenv(envToken, "env-token")
+		t.Setenv(envInsecure, "true")
+		rc, _ := mustConfig(t, Model{})
 		if rc.BearerToken != "env-token" || !rc.Insecure {
 			t.Errorf("token/insecure from env not applied: %q %v", rc.BearerToken, rc.Insecure)
 		}
 	})
 	t.Run("basic auth", func(t *testing.T) {
-		pcIsolateEnv(t)
-		t.Setenv(pcEnvHost, "env.example.com")
-		t.Setenv(pcEnvUsername, "alice")
-		t.Setenv(pcEnvPassword, "pw")
-		rc, _ := pcMustConfig(t, Model{})
+		isolateEnv(t)
+		t.Setenv(envHost, "env.example.com")
+		t.Setenv(envUsername, "alice")
+		t.Setenv(envPassword, "pw")
+		rc, _ := mustConfig(t, Model{})
 		if rc.Username != "alice" || rc.Password != "pw" {
 			t.Errorf("basic auth from env not applied: %q", rc.Username)
 		}
 	})
 }
 
-func TestNewRESTConfigAttributesBeatEnv(t *testing.T) {
-	pcIsolateEnv(t)
-	t.Setenv(pcEnvHost, "https://env.example.com")
-	t.Setenv(pcEnvToken, "env-token")
-	t.Setenv(pcEnvInsecure, "true")
-	t.Setenv(pcEnvNamespace, "env-ns")
-	t.Setenv(pcEnvQPS, "1")
-	t.Setenv(pcEnvBurst, "2")
-	ca := pcNewTestPair(t, "ca")
-	rc, ns := pcMustConfig(t, Model{
+func TestRESTConfigAttributesBeatEnv(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(envHost, "https://env.example.com")
+	t.Setenv(envToken, "env-token")
+	t.Setenv(envInsecure, "true")
+	t.Setenv(envNamespace, "env-ns")
+	t.Setenv(envQPS, "1")
+	t.Setenv(envBurst, "2")
+	ca := newTestPair(t, "ca")
+	rc, ns := mustConfig(t, Model{
 		Host:                 types.StringValue("https://attr.example.com"),
 		Token:                types.StringValue("attr-token"),
 		Insecure:             types.BoolValue(false),
@@ -413,10 +413,10 @@ func TestNewRESTConfigAttributesBeatEnv(t *testing.T) {
 	}
 }
 
-func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
-	ca := pcNewTestPair(t, "ca")
+func TestRESTConfigKubeconfigContexts(t *testing.T) {
+	ca := newTestPair(t, "ca")
 	dir := t.TempDir()
-	kc := pcWriteFile(t, dir, "kubeconfig", pcTwoContextKubeconfig(ca.certPEM))
+	kc := writeFile(t, dir, "kubeconfig", twoContextKubeconfig(ca.certPEM))
 
 	tests := []struct {
 		name      string
@@ -438,7 +438,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name:     "KUBE_CTX and KUBE_CONFIG_PATH",
-			env:      map[string]string{pcEnvConfigPath: kc, pcEnvConfigContext: "ctx-b"},
+			env:      map[string]string{envConfigPath: kc, envConfigContext: "ctx-b"},
 			wantHost: "https://b.example.com:6443", wantToken: "token-b", wantNS: "ns-b",
 		},
 		{
@@ -453,7 +453,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		{
 			name:     "KUBE_CTX_CLUSTER and KUBE_CTX_AUTH_INFO",
 			cfg:      Model{ConfigPath: types.StringValue(kc)},
-			env:      map[string]string{pcEnvConfigContextCluster: "cluster-b", pcEnvConfigContextAuth: "user-b"},
+			env:      map[string]string{envConfigContextCluster: "cluster-b", envConfigContextAuth: "user-b"},
 			wantHost: "https://b.example.com:6443", wantToken: "token-b", wantNS: "ns-a",
 		},
 		{
@@ -473,7 +473,7 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		{
 			name:     "APPCAT_NAMESPACE beats the context's",
 			cfg:      Model{ConfigPath: types.StringValue(kc)},
-			env:      map[string]string{pcEnvNamespace: "from-env"},
+			env:      map[string]string{envNamespace: "from-env"},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "from-env",
 		},
 		{
@@ -483,23 +483,23 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 		},
 		{
 			name:     "KUBECONFIG when nothing else is set",
-			env:      map[string]string{pcEnvKubeconfig: filepath.Join(dir, "missing") + string(os.PathListSeparator) + kc},
+			env:      map[string]string{envKubeconfig: filepath.Join(dir, "missing") + string(os.PathListSeparator) + kc},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "ns-a",
 		},
 		{
 			name:     "config_path beats KUBE_CONFIG_PATH",
 			cfg:      Model{ConfigPath: types.StringValue(kc)},
-			env:      map[string]string{pcEnvConfigPath: filepath.Join(dir, "missing")},
+			env:      map[string]string{envConfigPath: filepath.Join(dir, "missing")},
 			wantHost: "https://a.example.com:6443", wantToken: "token-a", wantNS: "ns-a",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pcIsolateEnv(t)
+			isolateEnv(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
-			rc, ns := pcMustConfig(t, tt.cfg)
+			rc, ns := mustConfig(t, tt.cfg)
 			if rc.Host != tt.wantHost {
 				t.Errorf("Host = %q, want %q", rc.Host, tt.wantHost)
 			}
@@ -516,42 +516,42 @@ func TestNewRESTConfigKubeconfigContexts(t *testing.T) {
 	}
 }
 
-func TestNewRESTConfigMultipleFiles(t *testing.T) {
+func TestRESTConfigMultipleFiles(t *testing.T) {
 	dir := t.TempDir()
-	f1 := pcWriteFile(t, dir, "one", pcOneContextKubeconfig("one", "https://one.example.com", "token-one", "ns-one"))
-	f2 := pcWriteFile(t, dir, "two", pcOneContextKubeconfig("two", "https://two.example.com", "token-two", "ns-two"))
+	f1 := writeFile(t, dir, "one", oneContextKubeconfig("one", "https://one.example.com", "token-one", "ns-one"))
+	f2 := writeFile(t, dir, "two", oneContextKubeconfig("two", "https://two.example.com", "token-two", "ns-two"))
 
 	t.Run("config_paths merges, first current-context wins", func(t *testing.T) {
-		pcIsolateEnv(t)
-		rc, ns := pcMustConfig(t, Model{ConfigPaths: pcStrList(f1, f2)})
+		isolateEnv(t)
+		rc, ns := mustConfig(t, Model{ConfigPaths: strList(f1, f2)})
 		if rc.Host != "https://one.example.com" || ns != "ns-one" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
-		rc, ns = pcMustConfig(t, Model{ConfigPaths: pcStrList(f1, f2), ConfigContext: types.StringValue("two")})
+		rc, ns = mustConfig(t, Model{ConfigPaths: strList(f1, f2), ConfigContext: types.StringValue("two")})
 		if rc.Host != "https://two.example.com" || rc.BearerToken != "token-two" || ns != "ns-two" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
 	})
 	t.Run("KUBE_CONFIG_PATHS", func(t *testing.T) {
-		pcIsolateEnv(t)
-		t.Setenv(pcEnvConfigPaths, f2+string(os.PathListSeparator)+f1)
-		rc, ns := pcMustConfig(t, Model{})
+		isolateEnv(t)
+		t.Setenv(envConfigPaths, f2+string(os.PathListSeparator)+f1)
+		rc, ns := mustConfig(t, Model{})
 		if rc.Host != "https://two.example.com" || ns != "ns-two" {
 			t.Errorf("host=%q ns=%q", rc.Host, ns)
 		}
 	})
 	t.Run("tilde expansion", func(t *testing.T) {
-		home := pcIsolateEnv(t)
-		pcWriteFile(t, home, "kc", pcOneContextKubeconfig("h", "https://home.example.com", "t", "ns-h"))
-		rc, _ := pcMustConfig(t, Model{ConfigPath: types.StringValue("~/kc")})
+		home := isolateEnv(t)
+		writeFile(t, home, "kc", oneContextKubeconfig("h", "https://home.example.com", "t", "ns-h"))
+		rc, _ := mustConfig(t, Model{ConfigPath: types.StringValue("~/kc")})
 		if rc.Host != "https://home.example.com" {
 			t.Errorf("host=%q", rc.Host)
 		}
 	})
 	t.Run("KUBECONFIG is ignored when host is set", func(t *testing.T) {
-		pcIsolateEnv(t)
-		t.Setenv(pcEnvKubeconfig, f1)
-		rc, ns := pcMustConfig(t, Model{
+		isolateEnv(t)
+		t.Setenv(envKubeconfig, f1)
+		rc, ns := mustConfig(t, Model{
 			Host:  types.StringValue("https://explicit.example.com"),
 			Token: types.StringValue("explicit"),
 		})
@@ -561,19 +561,19 @@ func TestNewRESTConfigMultipleFiles(t *testing.T) {
 	})
 }
 
-func TestNewRESTConfigExec(t *testing.T) {
-	pcIsolateEnv(t)
-	ca := pcNewTestPair(t, "ca")
+func TestRESTConfigExec(t *testing.T) {
+	isolateEnv(t)
+	ca := newTestPair(t, "ca")
 	env := types.MapValueMust(types.StringType, map[string]attr.Value{
 		"B_VAR": types.StringValue("2"),
 		"A_VAR": types.StringValue("1"),
 	})
-	rc, _ := pcMustConfig(t, Model{
+	rc, _ := mustConfig(t, Model{
 		Host:                 types.StringValue("https://eks.example.com"),
 		ClusterCACertificate: types.StringValue(ca.certPEM),
 		// The command does not exist: building the config must not run it.
-		Exec: pcExecList("client.authentication.k8s.io/v1beta1", "appcat-no-such-plugin",
-			pcStrList("eks", "get-token", "--cluster-name", "c1"), env),
+		Exec: execList("client.authentication.k8s.io/v1beta1", "appcat-no-such-plugin",
+			strList("eks", "get-token", "--cluster-name", "c1"), env),
 	})
 	ep := rc.ExecProvider
 	if ep == nil {
@@ -596,7 +596,7 @@ func TestNewRESTConfigExec(t *testing.T) {
 		t.Error("unexpected token")
 	}
 	// An exec plugin of the kubeconfig's user is carried over as well.
-	kc := pcWriteFile(t, t.TempDir(), "kc", `apiVersion: v1
+	kc := writeFile(t, t.TempDir(), "kc", `apiVersion: v1
 kind: Config
 current-context: c
 clusters:
@@ -614,27 +614,27 @@ contexts:
 - name: c
   context: {cluster: c, user: u}
 `)
-	rc, _ = pcMustConfig(t, Model{ConfigPath: types.StringValue(kc)})
+	rc, _ = mustConfig(t, Model{ConfigPath: types.StringValue(kc)})
 	if rc.ExecProvider == nil || rc.ExecProvider.Command != "kubelogin" || rc.ExecProvider.APIVersion != "client.authentication.k8s.io/v1" {
 		t.Errorf("kubeconfig exec not carried: %+v", rc.ExecProvider)
 	}
 	// Null args and env are fine.
-	rc, _ = pcMustConfig(t, Model{
+	rc, _ = mustConfig(t, Model{
 		Host: types.StringValue("https://eks.example.com"),
-		Exec: pcExecList("client.authentication.k8s.io/v1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType)),
+		Exec: execList("client.authentication.k8s.io/v1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType)),
 	})
 	if rc.ExecProvider == nil || len(rc.ExecProvider.Args) != 0 || len(rc.ExecProvider.Env) != 0 {
 		t.Errorf("exec = %+v", rc.ExecProvider)
 	}
 }
 
-func TestNewRESTConfigDiagnostics(t *testing.T) {
-	ca := pcNewTestPair(t, "ca")
-	client := pcNewTestPair(t, "client")
-	other := pcNewTestPair(t, "other")
+func TestRESTConfigDiagnostics(t *testing.T) {
+	ca := newTestPair(t, "ca")
+	client := newTestPair(t, "client")
+	other := newTestPair(t, "other")
 	dir := t.TempDir()
-	kc := pcWriteFile(t, dir, "kubeconfig", pcTwoContextKubeconfig(ca.certPEM))
-	garbage := pcWriteFile(t, dir, "garbage", "this: [is not a kubeconfig")
+	kc := writeFile(t, dir, "kubeconfig", twoContextKubeconfig(ca.certPEM))
+	garbage := writeFile(t, dir, "garbage", "this: [is not a kubeconfig")
 	missing := filepath.Join(dir, "does-not-exist")
 	host := types.StringValue("https://api.example.com")
 
@@ -648,19 +648,19 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 		{"missing config_path", Model{ConfigPath: types.StringValue(missing)},
 			nil, path.Root("config_path"), "does not exist"},
 		{"missing KUBE_CONFIG_PATH", Model{},
-			map[string]string{pcEnvConfigPath: missing}, path.Root("config_path"), pcEnvConfigPath},
+			map[string]string{envConfigPath: missing}, path.Root("config_path"), envConfigPath},
 		{"config_path is a directory", Model{ConfigPath: types.StringValue(dir)},
 			nil, path.Root("config_path"), "directory"},
 		{"unparseable config_path", Model{ConfigPath: types.StringValue(garbage)},
 			nil, path.Root("config_path"), "Invalid kubeconfig file"},
-		{"missing config_paths entry", Model{ConfigPaths: pcStrList(kc, missing)},
+		{"missing config_paths entry", Model{ConfigPaths: strList(kc, missing)},
 			nil, path.Root("config_paths").AtListIndex(1), "does not exist"},
 		{"missing KUBE_CONFIG_PATHS entry", Model{},
-			map[string]string{pcEnvConfigPaths: kc + string(os.PathListSeparator) + missing}, path.Root("config_paths"), pcEnvConfigPaths},
+			map[string]string{envConfigPaths: kc + string(os.PathListSeparator) + missing}, path.Root("config_paths"), envConfigPaths},
 		{"unknown config_context", Model{ConfigPath: types.StringValue(kc), ConfigContext: types.StringValue("nope")},
 			nil, path.Root("config_context"), `"ctx-a", "ctx-b"`},
 		{"unknown KUBE_CTX", Model{ConfigPath: types.StringValue(kc)},
-			map[string]string{pcEnvConfigContext: "nope"}, path.Root("config_context"), pcEnvConfigContext},
+			map[string]string{envConfigContext: "nope"}, path.Root("config_context"), envConfigContext},
 		{"unknown config_context_cluster", Model{ConfigPath: types.StringValue(kc), ConfigContextCluster: types.StringValue("nope")},
 			nil, path.Root("config_context_cluster"), "cluster-a"},
 		{"unknown config_context_auth_info", Model{ConfigPath: types.StringValue(kc), ConfigContextAuthInfo: types.StringValue("nope")},
@@ -670,11 +670,11 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 		{"bad host scheme", Model{Host: types.StringValue("ftp://api.example.com")},
 			nil, path.Root("host"), "scheme"},
 		{"bad KUBE_HOST", Model{},
-			map[string]string{pcEnvHost: "https://"}, path.Root("host"), pcEnvHost},
+			map[string]string{envHost: "https://"}, path.Root("host"), envHost},
 		{"bad proxy_url", Model{Host: host, ProxyURL: types.StringValue("ftp://proxy:21")},
 			nil, path.Root("proxy_url"), "scheme"},
 		{"bad KUBE_PROXY_URL", Model{Host: host},
-			map[string]string{pcEnvProxyURL: "://nope"}, path.Root("proxy_url"), pcEnvProxyURL},
+			map[string]string{envProxyURL: "://nope"}, path.Root("proxy_url"), envProxyURL},
 		{"CA not PEM", Model{Host: host, ClusterCACertificate: types.StringValue("not a certificate")},
 			nil, path.Root("cluster_ca_certificate"), "no PEM CERTIFICATE block"},
 		{"CA base64 instead of PEM", Model{Host: host, ClusterCACertificate: types.StringValue(base64.StdEncoding.EncodeToString([]byte(ca.certPEM)))},
@@ -682,7 +682,7 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 		{"CA PEM with broken body", Model{Host: host, ClusterCACertificate: types.StringValue("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")},
 			nil, path.Root("cluster_ca_certificate"), "certificate 1"},
 		{"bad KUBE_CLUSTER_CA_CERT_DATA", Model{Host: host},
-			map[string]string{pcEnvClusterCACertificate: "garbage"}, path.Root("cluster_ca_certificate"), pcEnvClusterCACertificate},
+			map[string]string{envClusterCACertificate: "garbage"}, path.Root("cluster_ca_certificate"), envClusterCACertificate},
 		{"client certificate not PEM", Model{Host: host, ClientCertificate: types.StringValue("x"), ClientKey: types.StringValue(client.keyPEM)},
 			nil, path.Root("client_certificate"), "no PEM CERTIFICATE block"},
 		{"client key not PEM", Model{Host: host, ClientCertificate: types.StringValue(client.certPEM), ClientKey: types.StringValue("x")},
@@ -692,27 +692,27 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 		{"insecure with CA", Model{Host: host, Insecure: types.BoolValue(true), ClusterCACertificate: types.StringValue(ca.certPEM)},
 			nil, path.Root("insecure"), "cluster_ca_certificate"},
 		{"bad KUBE_INSECURE", Model{Host: host},
-			map[string]string{pcEnvInsecure: "maybe"}, path.Root("insecure"), pcEnvInsecure},
+			map[string]string{envInsecure: "maybe"}, path.Root("insecure"), envInsecure},
 		{"token and basic auth", Model{Host: host, Token: types.StringValue("t"), Username: types.StringValue("u")},
 			nil, path.Root("token"), "only one"},
 		{"bad namespace", Model{Host: host, Namespace: types.StringValue("Not_Valid")},
 			nil, path.Root("namespace"), "namespace name"},
 		{"bad APPCAT_NAMESPACE", Model{Host: host},
-			map[string]string{pcEnvNamespace: "-x-"}, path.Root("namespace"), pcEnvNamespace},
+			map[string]string{envNamespace: "-x-"}, path.Root("namespace"), envNamespace},
 		{"qps zero", Model{Host: host, QPS: types.Float64Value(0)},
 			nil, path.Root("qps"), "greater than zero"},
 		{"bad APPCAT_QPS", Model{Host: host},
-			map[string]string{pcEnvQPS: "fast"}, path.Root("qps"), pcEnvQPS},
+			map[string]string{envQPS: "fast"}, path.Root("qps"), envQPS},
 		{"burst zero", Model{Host: host, Burst: types.Int64Value(0)},
 			nil, path.Root("burst"), "at least 1"},
 		{"bad APPCAT_BURST", Model{Host: host},
-			map[string]string{pcEnvBurst: "1.5"}, path.Root("burst"), pcEnvBurst},
-		{"exec bad api_version", Model{Host: host, Exec: pcExecList("client.authentication.k8s.io/v1alpha1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType))},
+			map[string]string{envBurst: "1.5"}, path.Root("burst"), envBurst},
+		{"exec bad api_version", Model{Host: host, Exec: execList("client.authentication.k8s.io/v1alpha1", "x", types.ListNull(types.StringType), types.MapNull(types.StringType))},
 			nil, path.Root("exec").AtListIndex(0).AtName("api_version"), "v1alpha1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pcIsolateEnv(t)
+			isolateEnv(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -720,27 +720,27 @@ func TestNewRESTConfigDiagnostics(t *testing.T) {
 			if rc != nil {
 				t.Errorf("expected no config with errors")
 			}
-			pcExpectAttrError(t, diags, tt.path, tt.want)
+			expectAttrError(t, diags, tt.path, tt.want)
 		})
 	}
 
 	t.Run("bad file in KUBECONFIG", func(t *testing.T) {
-		pcIsolateEnv(t)
-		t.Setenv(pcEnvKubeconfig, garbage)
+		isolateEnv(t)
+		t.Setenv(envKubeconfig, garbage)
 		_, _, diags := RESTConfig(context.Background(), Model{}, "")
 		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), garbage) {
 			t.Fatalf("expected an error naming %s: %v", garbage, diags)
 		}
 	})
 	t.Run("unknown values are refused", func(t *testing.T) {
-		pcIsolateEnv(t)
+		isolateEnv(t)
 		_, _, diags := RESTConfig(context.Background(), Model{Host: types.StringUnknown()}, "")
 		if !diags.HasError() {
 			t.Fatal("expected an error")
 		}
 	})
 	t.Run("plain http with a token warns", func(t *testing.T) {
-		pcIsolateEnv(t)
+		isolateEnv(t)
 		_, _, diags := RESTConfig(context.Background(), Model{
 			Host: types.StringValue("http://localhost:8080"), Token: types.StringValue("t"),
 		}, "")
@@ -759,9 +759,9 @@ func TestHasUnknown(t *testing.T) {
 	}{
 		{"zero value", Model{}, false},
 		{"all known", Model{
-			Host: types.StringValue("h"), ConfigPaths: pcStrList("/a"), Insecure: types.BoolValue(true),
+			Host: types.StringValue("h"), ConfigPaths: strList("/a"), Insecure: types.BoolValue(true),
 			QPS: types.Float64Value(1), Burst: types.Int64Value(1),
-			Exec: pcExecList("v", "c", pcStrList("a"), types.MapNull(types.StringType)),
+			Exec: execList("v", "c", strList("a"), types.MapNull(types.StringType)),
 		}, false},
 		{"host", Model{Host: types.StringUnknown()}, true},
 		{"token", Model{Token: types.StringUnknown()}, true},
@@ -772,9 +772,9 @@ func TestHasUnknown(t *testing.T) {
 		{"namespace", Model{Namespace: types.StringUnknown()}, true},
 		{"whole config_paths", Model{ConfigPaths: types.ListUnknown(types.StringType)}, true},
 		{"config_paths element", Model{ConfigPaths: unknownElemList}, true},
-		{"whole exec (dynamic block)", Model{Exec: types.ListUnknown(types.ObjectType{AttrTypes: providerExecAttrTypes})}, true},
-		{"exec args element", Model{Exec: pcExecList("v", "c", unknownElemList, types.MapNull(types.StringType))}, true},
-		{"exec env value", Model{Exec: pcExecList("v", "c", types.ListNull(types.StringType),
+		{"whole exec (dynamic block)", Model{Exec: types.ListUnknown(types.ObjectType{AttrTypes: execAttrTypes})}, true},
+		{"exec args element", Model{Exec: execList("v", "c", unknownElemList, types.MapNull(types.StringType))}, true},
+		{"exec env value", Model{Exec: execList("v", "c", types.ListNull(types.StringType),
 			types.MapValueMust(types.StringType, map[string]attr.Value{"K": types.StringUnknown()}))}, true},
 	}
 	for _, tt := range tests {
@@ -786,10 +786,10 @@ func TestHasUnknown(t *testing.T) {
 	}
 }
 
-func TestNewRESTConfigDoesNotLogSecrets(t *testing.T) {
-	pcIsolateEnv(t)
-	client := pcNewTestPair(t, "client")
-	ca := pcNewTestPair(t, "ca")
+func TestRESTConfigDoesNotLogSecrets(t *testing.T) {
+	isolateEnv(t)
+	client := newTestPair(t, "client")
+	ca := newTestPair(t, "ca")
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	const token = "tok-9f8e7d6c5b4a"

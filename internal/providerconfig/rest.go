@@ -33,21 +33,21 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		return nil, "", diags
 	}
 
-	host := pcStringSetting(cfg.Host, pcEnvHost)
-	username := pcStringSetting(cfg.Username, pcEnvUsername)
-	password := pcStringSetting(cfg.Password, pcEnvPassword)
-	token := pcStringSetting(cfg.Token, pcEnvToken)
-	clientCert := pcStringSetting(cfg.ClientCertificate, pcEnvClientCertificate)
-	clientKey := pcStringSetting(cfg.ClientKey, pcEnvClientKey)
-	caCert := pcStringSetting(cfg.ClusterCACertificate, pcEnvClusterCACertificate)
-	tlsServerName := pcStringSetting(cfg.TLSServerName, pcEnvTLSServerName)
-	proxyURL := pcStringSetting(cfg.ProxyURL, pcEnvProxyURL)
-	kubeContext := pcStringSetting(cfg.ConfigContext, pcEnvConfigContext)
-	kubeAuthInfo := pcStringSetting(cfg.ConfigContextAuthInfo, pcEnvConfigContextAuth)
-	kubeCluster := pcStringSetting(cfg.ConfigContextCluster, pcEnvConfigContextCluster)
+	host := stringSetting(cfg.Host, envHost)
+	username := stringSetting(cfg.Username, envUsername)
+	password := stringSetting(cfg.Password, envPassword)
+	token := stringSetting(cfg.Token, envToken)
+	clientCert := stringSetting(cfg.ClientCertificate, envClientCertificate)
+	clientKey := stringSetting(cfg.ClientKey, envClientKey)
+	caCert := stringSetting(cfg.ClusterCACertificate, envClusterCACertificate)
+	tlsServerName := stringSetting(cfg.TLSServerName, envTLSServerName)
+	proxyURL := stringSetting(cfg.ProxyURL, envProxyURL)
+	kubeContext := stringSetting(cfg.ConfigContext, envConfigContext)
+	kubeAuthInfo := stringSetting(cfg.ConfigContextAuthInfo, envConfigContextAuth)
+	kubeCluster := stringSetting(cfg.ConfigContextCluster, envConfigContextCluster)
 
 	// Secrets never reach the log, not even by accident inside a message.
-	for _, s := range []pcSetting{password, token, clientKey} {
+	for _, s := range []setting{password, token, clientKey} {
 		if s.isSet() {
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, s.value)
 			ctx = tflog.MaskMessageStrings(ctx, s.value)
@@ -58,7 +58,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 
 	// Cluster.
 	if host.isSet() {
-		server, err := pcNormalizeHost(host.value)
+		server, err := normalizeHost(host.value)
 		if err != nil {
 			diags.AddAttributeError(path.Root("host"), "Invalid host",
 				fmt.Sprintf("%q%s is not a valid API server URL: %s", host.value, host.from(), err))
@@ -71,23 +71,23 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		}
 	}
 	if caCert.isSet() {
-		if err := pcCheckCertificatesPEM(caCert.value); err != nil {
+		if err := checkCertificatesPEM(caCert.value); err != nil {
 			diags.AddAttributeError(path.Root("cluster_ca_certificate"), "Invalid cluster CA certificate",
 				fmt.Sprintf("The value%s is not a PEM-encoded certificate bundle: %s", caCert.from(), err))
 		} else {
 			overrides.ClusterInfo.CertificateAuthorityData = []byte(caCert.value)
 		}
 	}
-	insecure, insecureEnv, err := pcBoolSetting(cfg.Insecure, pcEnvInsecure)
+	insecure, insecureEnv, err := boolSetting(cfg.Insecure, envInsecure)
 	if err != nil {
 		diags.AddAttributeError(path.Root("insecure"), "Invalid insecure value",
-			fmt.Sprintf("Environment variable %s=%q is not a boolean: %s", pcEnvInsecure, os.Getenv(pcEnvInsecure), err))
+			fmt.Sprintf("Environment variable %s=%q is not a boolean: %s", envInsecure, os.Getenv(envInsecure), err))
 	}
 	if insecure {
 		if caCert.isSet() {
 			diags.AddAttributeError(path.Root("insecure"), "Conflicting TLS settings",
 				fmt.Sprintf("insecure%s skips verification of the server certificate, so cluster_ca_certificate%s cannot be used with it. Remove one of them.",
-					pcEnvFrom(insecureEnv), caCert.from()))
+					envFrom(insecureEnv), caCert.from()))
 		}
 		overrides.ClusterInfo.InsecureSkipTLSVerify = true
 	}
@@ -95,7 +95,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		overrides.ClusterInfo.TLSServerName = tlsServerName.value
 	}
 	if proxyURL.isSet() {
-		if err := pcCheckProxyURL(proxyURL.value); err != nil {
+		if err := checkProxyURL(proxyURL.value); err != nil {
 			diags.AddAttributeError(path.Root("proxy_url"), "Invalid proxy URL",
 				fmt.Sprintf("%q%s: %s", proxyURL.value, proxyURL.from(), err))
 		} else {
@@ -113,7 +113,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 	overrides.AuthInfo.Username = username.value
 	overrides.AuthInfo.Password = password.value
 	if clientCert.isSet() {
-		if err := pcCheckCertificatesPEM(clientCert.value); err != nil {
+		if err := checkCertificatesPEM(clientCert.value); err != nil {
 			diags.AddAttributeError(path.Root("client_certificate"), "Invalid client certificate",
 				fmt.Sprintf("The value%s is not a PEM-encoded certificate: %s", clientCert.from(), err))
 		} else {
@@ -121,7 +121,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		}
 	}
 	if clientKey.isSet() {
-		if err := pcCheckPrivateKeyPEM(clientKey.value); err != nil {
+		if err := checkPrivateKeyPEM(clientKey.value); err != nil {
 			diags.AddAttributeError(path.Root("client_key"), "Invalid client key",
 				fmt.Sprintf("The value%s is not a PEM-encoded private key: %s", clientKey.from(), err))
 		} else {
@@ -134,26 +134,26 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 				fmt.Sprintf("client_key%s and client_certificate%s do not form a key pair: %s", clientKey.from(), clientCert.from(), err))
 		}
 	}
-	execCfg, d := pcExpandExec(ctx, cfg.Exec)
+	execCfg, d := expandExec(ctx, cfg.Exec)
 	diags.Append(d...)
 	if execCfg != nil {
 		overrides.AuthInfo.Exec = execCfg
 	}
 
 	// Kubeconfig files and context selection.
-	src, d := pcResolveKubeconfigSource(ctx, cfg, host.isSet())
+	src, d := resolveKubeconfigSource(ctx, cfg, host.isSet())
 	diags.Append(d...)
-	files, d := pcCheckKubeconfigFiles(src)
+	files, d := checkKubeconfigFiles(src)
 	diags.Append(d...)
 
 	overrides.CurrentContext = kubeContext.value
 	overrides.Context.AuthInfo = kubeAuthInfo.value
 	overrides.Context.Cluster = kubeCluster.value
 
-	qps, burst, d := pcRateLimits(cfg)
+	qps, burst, d := rateLimits(cfg)
 	diags.Append(d...)
 
-	namespace, d := pcExplicitNamespace(cfg)
+	namespace, d := explicitNamespace(cfg)
 	diags.Append(d...)
 
 	if diags.HasError() {
@@ -168,7 +168,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		diags.AddError("Cannot load kubeconfig", err.Error())
 		return nil, "", diags
 	}
-	diags.Append(pcCheckContextNames(raw, len(files) > 0, kubeContext, kubeAuthInfo, kubeCluster)...)
+	diags.Append(checkContextNames(raw, len(files) > 0, kubeContext, kubeAuthInfo, kubeCluster)...)
 	if diags.HasError() {
 		return nil, "", diags
 	}
@@ -206,7 +206,7 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 		namespace = ns
 	}
 	if namespace == "" {
-		namespace = pcDefaultNamespace
+		namespace = defaultNamespace
 	}
 
 	restCfg.QPS = qps
@@ -214,13 +214,13 @@ func RESTConfig(ctx context.Context, cfg Model, version string) (*rest.Config, s
 	if version == "" {
 		version = "dev"
 	}
-	restCfg.UserAgent = pcUserAgentProduct + "/" + version
+	restCfg.UserAgent = userAgentProduct + "/" + version
 
 	tflog.Debug(ctx, "Kubernetes client configured", map[string]any{
-		"host":             pcRedactURL(restCfg.Host),
-		"auth_methods":     strings.Join(pcAuthMethods(restCfg), ","),
+		"host":             redactURL(restCfg.Host),
+		"auth_methods":     strings.Join(authMethods(restCfg), ","),
 		"kubeconfig_files": strings.Join(files, string(os.PathListSeparator)),
-		"context":          pcEffectiveContext(raw, kubeContext.value),
+		"context":          effectiveContext(raw, kubeContext.value),
 		"namespace":        namespace,
 		"insecure":         restCfg.Insecure,
 		"proxy":            proxyURL.isSet(),

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,38 +21,38 @@ import (
 
 // Resolving settings: attribute, then environment variable, then kubeconfig.
 
-// pcSetting is one resolved string value and where it came from.
-type pcSetting struct {
+// setting is one resolved string value and where it came from.
+type setting struct {
 	value string
 	env   string // environment variable it was read from; "" when set in the provider block
 }
 
-func (s pcSetting) isSet() bool { return s.value != "" }
+func (s setting) isSet() bool { return s.value != "" }
 
 // from describes the origin for diagnostics, e.g. ` (from environment variable KUBE_HOST)`.
-func (s pcSetting) from() string {
+func (s setting) from() string {
 	if s.env == "" {
 		return ""
 	}
 	return fmt.Sprintf(" (from environment variable %s)", s.env)
 }
 
-// pcStringSetting returns the attribute's value, or the environment variable's
+// stringSetting returns the attribute's value, or the environment variable's
 // when the attribute is null or empty.
-func pcStringSetting(v types.String, env string) pcSetting {
+func stringSetting(v types.String, env string) setting {
 	if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-		return pcSetting{value: v.ValueString()}
+		return setting{value: v.ValueString()}
 	}
 	if env != "" {
 		if e := os.Getenv(env); e != "" {
-			return pcSetting{value: e, env: env}
+			return setting{value: e, env: env}
 		}
 	}
-	return pcSetting{}
+	return setting{}
 }
 
-// pcKubeconfigSource is the list of kubeconfig files to load and who named them.
-type pcKubeconfigSource struct {
+// kubeconfigSource is the list of kubeconfig files to load and who named them.
+type kubeconfigSource struct {
 	paths   []string
 	attr    path.Path // attribute to blame for a bad file
 	indexed bool      // paths came from the config_paths attribute: blame config_paths[i]
@@ -59,30 +60,30 @@ type pcKubeconfigSource struct {
 	ambient bool      // KUBECONFIG: missing files are skipped, as kubectl does
 }
 
-func (s pcKubeconfigSource) pathFor(i int) path.Path {
+func (s kubeconfigSource) pathFor(i int) path.Path {
 	if s.indexed {
 		return s.attr.AtListIndex(i)
 	}
 	return s.attr
 }
 
-// pcResolveKubeconfigSource applies the precedence
+// resolveKubeconfigSource applies the precedence
 // config_path > config_paths > KUBE_CONFIG_PATH > KUBE_CONFIG_PATHS > KUBECONFIG.
 // KUBECONFIG is only consulted when nothing else names a connection (no
 // path and no host), so that an ambient kubeconfig never gets merged into an
 // explicit host/token configuration.
-func pcResolveKubeconfigSource(ctx context.Context, cfg Model, hostSet bool) (pcKubeconfigSource, diag.Diagnostics) {
+func resolveKubeconfigSource(ctx context.Context, cfg Model, hostSet bool) (kubeconfigSource, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if p := pcStringSetting(cfg.ConfigPath, ""); p.isSet() {
-		return pcKubeconfigSource{paths: []string{p.value}, attr: path.Root("config_path")}, diags
+	if p := stringSetting(cfg.ConfigPath, ""); p.isSet() {
+		return kubeconfigSource{paths: []string{p.value}, attr: path.Root("config_path")}, diags
 	}
 	if !cfg.ConfigPaths.IsNull() && !cfg.ConfigPaths.IsUnknown() && len(cfg.ConfigPaths.Elements()) > 0 {
 		var elems []types.String
 		diags.Append(cfg.ConfigPaths.ElementsAs(ctx, &elems, false)...)
 		if diags.HasError() {
-			return pcKubeconfigSource{}, diags
+			return kubeconfigSource{}, diags
 		}
-		src := pcKubeconfigSource{attr: path.Root("config_paths"), indexed: true}
+		src := kubeconfigSource{attr: path.Root("config_paths"), indexed: true}
 		for i, e := range elems {
 			if e.IsNull() || e.ValueString() == "" {
 				diags.AddAttributeError(path.Root("config_paths").AtListIndex(i), "Empty kubeconfig path",
@@ -93,21 +94,21 @@ func pcResolveKubeconfigSource(ctx context.Context, cfg Model, hostSet bool) (pc
 		}
 		return src, diags
 	}
-	if v := os.Getenv(pcEnvConfigPath); v != "" {
-		return pcKubeconfigSource{paths: []string{v}, attr: path.Root("config_path"), env: pcEnvConfigPath}, diags
+	if v := os.Getenv(envConfigPath); v != "" {
+		return kubeconfigSource{paths: []string{v}, attr: path.Root("config_path"), env: envConfigPath}, diags
 	}
-	if v := os.Getenv(pcEnvConfigPaths); v != "" {
-		return pcKubeconfigSource{paths: pcSplitPathList(v), attr: path.Root("config_paths"), env: pcEnvConfigPaths}, diags
+	if v := os.Getenv(envConfigPaths); v != "" {
+		return kubeconfigSource{paths: splitPathList(v), attr: path.Root("config_paths"), env: envConfigPaths}, diags
 	}
 	if !hostSet {
-		if v := os.Getenv(pcEnvKubeconfig); v != "" {
-			return pcKubeconfigSource{paths: pcSplitPathList(v), env: pcEnvKubeconfig, ambient: true}, diags
+		if v := os.Getenv(envKubeconfig); v != "" {
+			return kubeconfigSource{paths: splitPathList(v), env: envKubeconfig, ambient: true}, diags
 		}
 	}
-	return pcKubeconfigSource{}, diags
+	return kubeconfigSource{}, diags
 }
 
-func pcSplitPathList(v string) []string {
+func splitPathList(v string) []string {
 	var out []string
 	for _, p := range filepath.SplitList(v) {
 		if p = strings.TrimSpace(p); p != "" {
@@ -117,8 +118,8 @@ func pcSplitPathList(v string) []string {
 	return out
 }
 
-// pcExpandHome expands a leading "~" (alone or followed by a separator).
-func pcExpandHome(p string) (string, error) {
+// expandHome expands a leading "~" (alone or followed by a separator).
+func expandHome(p string) (string, error) {
 	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
 		return p, nil
 	}
@@ -129,9 +130,9 @@ func pcExpandHome(p string) (string, error) {
 	return filepath.Join(home, p[1:]), nil
 }
 
-// pcCheckKubeconfigFiles expands and checks every file so that a bad one is
+// checkKubeconfigFiles expands and checks every file so that a bad one is
 // reported on the attribute that named it. It returns the files to load.
-func pcCheckKubeconfigFiles(src pcKubeconfigSource) ([]string, diag.Diagnostics) {
+func checkKubeconfigFiles(src kubeconfigSource) ([]string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var files []string
 	addErr := func(i int, summary, detail string) {
@@ -146,7 +147,7 @@ func pcCheckKubeconfigFiles(src pcKubeconfigSource) ([]string, diag.Diagnostics)
 		from = fmt.Sprintf(" (from environment variable %s)", src.env)
 	}
 	for i, p := range src.paths {
-		expanded, err := pcExpandHome(p)
+		expanded, err := expandHome(p)
 		if err != nil {
 			addErr(i, "Invalid kubeconfig path", err.Error()+from)
 			continue
@@ -176,16 +177,16 @@ func pcCheckKubeconfigFiles(src pcKubeconfigSource) ([]string, diag.Diagnostics)
 	return files, diags
 }
 
-func pcEnvFrom(env string) string {
+func envFrom(env string) string {
 	if env == "" {
 		return ""
 	}
 	return fmt.Sprintf(" (from environment variable %s)", env)
 }
 
-// pcBoolSetting returns the attribute's value, else the environment variable's.
+// boolSetting returns the attribute's value, else the environment variable's.
 // env is the variable's name when the value came from it.
-func pcBoolSetting(v types.Bool, name string) (value bool, env string, err error) {
+func boolSetting(v types.Bool, name string) (value bool, env string, err error) {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueBool(), "", nil
 	}
@@ -200,46 +201,46 @@ func pcBoolSetting(v types.Bool, name string) (value bool, env string, err error
 	return b, name, nil
 }
 
-func pcRateLimits(cfg Model) (float32, int, diag.Diagnostics) {
+func rateLimits(cfg Model) (float32, int, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	qps := pcDefaultQPS
+	qps := defaultQPS
 	switch {
 	case !cfg.QPS.IsNull():
 		qps = cfg.QPS.ValueFloat64()
 		if !(qps > 0) || qps > math.MaxFloat32 {
 			diags.AddAttributeError(path.Root("qps"), "Invalid qps", fmt.Sprintf("qps must be a number greater than zero, got %g.", qps))
 		}
-	case os.Getenv(pcEnvQPS) != "":
-		v, err := strconv.ParseFloat(os.Getenv(pcEnvQPS), 64)
+	case os.Getenv(envQPS) != "":
+		v, err := strconv.ParseFloat(os.Getenv(envQPS), 64)
 		if err != nil || !(v > 0) || v > math.MaxFloat32 {
 			diags.AddAttributeError(path.Root("qps"), "Invalid qps",
-				fmt.Sprintf("Environment variable %s=%q must be a number greater than zero.", pcEnvQPS, os.Getenv(pcEnvQPS)))
+				fmt.Sprintf("Environment variable %s=%q must be a number greater than zero.", envQPS, os.Getenv(envQPS)))
 		}
 		qps = v
 	}
-	burst := int64(pcDefaultBurst)
+	burst := int64(defaultBurst)
 	switch {
 	case !cfg.Burst.IsNull():
 		burst = cfg.Burst.ValueInt64()
 		if burst < 1 || burst > math.MaxInt32 {
 			diags.AddAttributeError(path.Root("burst"), "Invalid burst", fmt.Sprintf("burst must be an integer of at least 1, got %d.", burst))
 		}
-	case os.Getenv(pcEnvBurst) != "":
-		v, err := strconv.ParseInt(os.Getenv(pcEnvBurst), 10, 64)
+	case os.Getenv(envBurst) != "":
+		v, err := strconv.ParseInt(os.Getenv(envBurst), 10, 64)
 		if err != nil || v < 1 || v > math.MaxInt32 {
 			diags.AddAttributeError(path.Root("burst"), "Invalid burst",
-				fmt.Sprintf("Environment variable %s=%q must be an integer of at least 1.", pcEnvBurst, os.Getenv(pcEnvBurst)))
+				fmt.Sprintf("Environment variable %s=%q must be an integer of at least 1.", envBurst, os.Getenv(envBurst)))
 		}
 		burst = v
 	}
 	return float32(qps), int(burst), diags
 }
 
-// pcExplicitNamespace returns the namespace set by attribute or APPCAT_NAMESPACE,
+// explicitNamespace returns the namespace set by attribute or APPCAT_NAMESPACE,
 // or "" when the kubeconfig decides.
-func pcExplicitNamespace(cfg Model) (string, diag.Diagnostics) {
+func explicitNamespace(cfg Model) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ns := pcStringSetting(cfg.Namespace, pcEnvNamespace)
+	ns := stringSetting(cfg.Namespace, envNamespace)
 	if !ns.isSet() {
 		return "", diags
 	}
@@ -251,13 +252,13 @@ func pcExplicitNamespace(cfg Model) (string, diag.Diagnostics) {
 	return ns.value, diags
 }
 
-// pcExpandExec turns the exec block into client-go's ExecConfig.
-func pcExpandExec(ctx context.Context, l types.List) (*clientcmdapi.ExecConfig, diag.Diagnostics) {
+// expandExec turns the exec block into client-go's ExecConfig.
+func expandExec(ctx context.Context, l types.List) (*clientcmdapi.ExecConfig, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if l.IsNull() || l.IsUnknown() || len(l.Elements()) == 0 {
 		return nil, diags
 	}
-	var blocks []providerExecModel
+	var blocks []execModel
 	diags.Append(l.ElementsAs(ctx, &blocks, false)...)
 	if diags.HasError() {
 		return nil, diags
@@ -274,9 +275,9 @@ func pcExpandExec(ctx context.Context, l types.List) (*clientcmdapi.ExecConfig, 
 		// Terraform runs the provider without a terminal: the plugin gets no stdin.
 		InteractiveMode: clientcmdapi.NeverExecInteractiveMode,
 	}
-	if !pcIsOneOf(ec.APIVersion, pcExecAPIVersions) {
+	if !slices.Contains(execAPIVersions, ec.APIVersion) {
 		diags.AddAttributeError(at.AtName("api_version"), "Invalid exec api_version",
-			fmt.Sprintf("%q is not supported; use one of %s.", ec.APIVersion, strings.Join(pcExecAPIVersions, ", ")))
+			fmt.Sprintf("%q is not supported; use one of %s.", ec.APIVersion, strings.Join(execAPIVersions, ", ")))
 	}
 	if ec.Command == "" {
 		diags.AddAttributeError(at.AtName("command"), "Missing exec command", "exec.command must name the credential plugin to run.")
@@ -310,20 +311,11 @@ func pcExpandExec(ctx context.Context, l types.List) (*clientcmdapi.ExecConfig, 
 	return ec, diags
 }
 
-func pcIsOneOf(s string, list []string) bool {
-	for _, v := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
-// pcCheckContextNames reports a context, user or cluster name that the loaded
+// checkContextNames reports a context, user or cluster name that the loaded
 // kubeconfig does not have, on the attribute that names it.
-func pcCheckContextNames(raw clientcmdapi.Config, loaded bool, kubeContext, authInfo, cluster pcSetting) diag.Diagnostics {
+func checkContextNames(raw clientcmdapi.Config, loaded bool, kubeContext, authInfo, cluster setting) diag.Diagnostics {
 	var diags diag.Diagnostics
-	check := func(s pcSetting, attrName, kind string, names []string, exists bool) {
+	check := func(s setting, attrName, kind string, names []string, exists bool) {
 		if !s.isSet() || exists {
 			return
 		}
@@ -331,23 +323,23 @@ func pcCheckContextNames(raw clientcmdapi.Config, loaded bool, kubeContext, auth
 		if !loaded {
 			diags.AddAttributeError(p, fmt.Sprintf("No kubeconfig for %s", attrName),
 				fmt.Sprintf("%s %q%s selects a kubeconfig %s, but no kubeconfig file is loaded. Set config_path or config_paths (or %s / %s).",
-					attrName, s.value, s.from(), kind, pcEnvConfigPath, pcEnvConfigPaths))
+					attrName, s.value, s.from(), kind, envConfigPath, envConfigPaths))
 			return
 		}
 		sort.Strings(names)
 		diags.AddAttributeError(p, fmt.Sprintf("Kubeconfig %s not found", kind),
-			fmt.Sprintf("The kubeconfig has no %s %q%s. Available: %s.", kind, s.value, s.from(), pcQuoteList(names)))
+			fmt.Sprintf("The kubeconfig has no %s %q%s. Available: %s.", kind, s.value, s.from(), quoteList(names)))
 	}
 	_, ok := raw.Contexts[kubeContext.value]
-	check(kubeContext, "config_context", "context", pcMapKeys(raw.Contexts), ok)
+	check(kubeContext, "config_context", "context", mapKeys(raw.Contexts), ok)
 	_, ok = raw.AuthInfos[authInfo.value]
-	check(authInfo, "config_context_auth_info", "user", pcMapKeys(raw.AuthInfos), ok)
+	check(authInfo, "config_context_auth_info", "user", mapKeys(raw.AuthInfos), ok)
 	_, ok = raw.Clusters[cluster.value]
-	check(cluster, "config_context_cluster", "cluster", pcMapKeys(raw.Clusters), ok)
+	check(cluster, "config_context_cluster", "cluster", mapKeys(raw.Clusters), ok)
 	return diags
 }
 
-func pcMapKeys[V any](m map[string]V) []string {
+func mapKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -355,7 +347,7 @@ func pcMapKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-func pcQuoteList(names []string) string {
+func quoteList(names []string) string {
 	if len(names) == 0 {
 		return "none"
 	}
@@ -366,7 +358,7 @@ func pcQuoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-func pcEffectiveContext(raw clientcmdapi.Config, override string) string {
+func effectiveContext(raw clientcmdapi.Config, override string) string {
 	if override != "" {
 		return override
 	}

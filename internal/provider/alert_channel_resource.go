@@ -80,15 +80,6 @@ func (r *alertChannelResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_alert_channel"
 }
 
-const alertChannelDescription = "An alert channel: where the platform sends the capacity alerts of the instances attached to it " +
-	"(the instance resources' `alerting` block). It is an `AlertmanagerConfig` (`monitoring.coreos.com/v1alpha1`) in the namespace, " +
-	"named like the channel, with one receiver, plus a Secret `<name>-alert-channel` with the receiver's credentials.\n\n" +
-	"Set exactly one receiver kind: `webhook`, `email`, `slack`, `msteams`, `pagerduty` or `opsgenie`. Credentials (Slack and Teams " +
-	"webhook URLs, PagerDuty routing keys, Opsgenie API keys) are write-only: Terraform or OpenTofu (1.11 or later) sends them to the platform " +
-	"but never stores them in its state or plan. Change `credentials_version` to write changed credentials.\n\n" +
-	"On the local platform, attaching a channel with a `webhook` receiver to an instance sends it a test notification, and capacity " +
-	"alerts follow; only loopback URLs are ever called there."
-
 func writeOnlyString(doc string, validators ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{Required: true, Sensitive: true, WriteOnly: true, MarkdownDescription: doc + " Write-only and sensitive.", Validators: validators}
 }
@@ -96,7 +87,7 @@ func writeOnlyString(doc string, validators ...validator.String) schema.StringAt
 func (r *alertChannelResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	nonEmpty := stringvalidator.LengthAtLeast(1)
 	resp.Schema = schema.Schema{
-		MarkdownDescription: alertChannelDescription,
+		MarkdownDescription: descriptionFile("alert_channel_resource"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -60,21 +60,10 @@ func (backupPolicy) descriptor() blockDescriptor {
 		block:        "backup",
 		fieldManager: "terraform-appcat-backup-policy",
 		displayName:  "backup policy",
-		description:  backupPolicyDescription,
+		description:  descriptionFile("backup_policy_resource"),
 		kinds:        kindsWithBackups,
 	}
 }
-
-const backupPolicyDescription = "The backup policy of one AppCat instance (PostgreSQL, Redis or MariaDB): whether the platform backs it up, " +
-	"when, and how long backups are kept — `spec.parameters.backup` of the instance's claim.\n\n" +
-	"The policy owns that block on its own (a server-side-apply field manager of its own), so it never fights the instance " +
-	"resource, which leaves the block alone. The apply waits until the platform reports the instance ready with the new policy. " +
-	"Changes made outside Terraform to the fields the policy models — also ones it leaves unset, such as a `keep_hourly` added with " +
-	"kubectl — show as drift and are undone by the next apply.\n\n" +
-	"**Disable versus remove.** `enabled = false` keeps the policy and turns backups off (for PostgreSQL, WAL archiving too, " +
-	"so no point-in-time restore is possible for that time); existing backups are kept until retention removes them. " +
-	"Destroying the policy (removing the resource) gives the block back to the platform: its defaults apply again — " +
-	"backups **on**, on a random daily schedule the platform chooses (see `effective_schedule`), with the default retention."
 
 func (backupPolicy) common(m *backupPolicyModel) *attachedModel { return &m.attachedModel }
 

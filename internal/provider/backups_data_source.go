@@ -55,12 +55,8 @@ func (d *backupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		}},
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the backups the platform holds of one instance (PostgreSQL, Redis or MariaDB), newest first: the " +
-			"`VSHNPostgresBackup`, `VSHNRedisBackup` or `VSHNMariaDBBackup` objects in the instance's namespace. Use it to pick " +
-			"the backup to restore from (`restore` of the instance resources). The list changes whenever the platform takes a backup " +
-			"or retention removes one: copy a backup's name into the configuration rather than referring to `backups[0]` from a " +
-			"restore, or the next backup would replace the restored instance.",
-		Attributes: attrs,
+		MarkdownDescription: descriptionFile("backups_data_source"),
+		Attributes:          attrs,
 	}
 }
 

@@ -45,7 +45,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 		return schema.StringAttribute{Computed: true, Sensitive: sensitive, MarkdownDescription: doc}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: connectionDescription,
+		MarkdownDescription: descriptionFile("connection_ephemeral"),
 		Attributes: map[string]schema.Attribute{
 			"kind": schema.StringAttribute{
 				Required:            true,
@@ -82,13 +82,6 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 		},
 	}
 }
-
-const connectionDescription = "The credentials of an AppCat instance, or of one of its database users, read from the platform's " +
-	"connection secret when Terraform needs them — **never stored in the plan or the state** (an ephemeral resource; Terraform 1.10 or OpenTofu 1.11 or newer).\n\n" +
-	"Use it where the values only configure something else, typically another provider (postgresql, mysql, redis) or a " +
-	"write-only attribute. Without `user` it returns the instance's own (admin) credentials; with `user` those of that " +
-	"database user (`appcat_database_user`). The instance and the user must exist when Terraform opens it; for a user " +
-	"created in the same apply, refer to its `connection_details` as the example does."
 
 func (e *connectionEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
 	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)

@@ -105,7 +105,7 @@ const accessNameDoc = "lowercase letters, digits and `-`, starting with a letter
 
 func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: databaseUserDescription,
+		MarkdownDescription: descriptionFile("database_user_resource"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -185,19 +185,6 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
 	}
 }
-
-const databaseUserDescription = "A database user of an AppCat PostgreSQL or MariaDB instance: a role (user) with a password the platform chooses, " +
-	"a database (created when missing), privileges on it, and a connection secret with the user's credentials — " +
-	"one entry of `spec.parameters.service.access[]` of the instance's claim.\n\n" +
-	"The platform treats that list as one value, so this resource changes it by read-modify-write with the claim's resourceVersion " +
-	"and retries when someone else wrote in between: many users of one instance can be created in one apply (`count`, `for_each`). " +
-	"The apply waits until the platform reports the instance ready and the user's connection secret written.\n\n" +
-	"~> **Destroying a user keeps its role and database.** Removing the entry makes the platform delete the user's connection secret, " +
-	"but — AppCat's documented behaviour — it keeps the role and the database with its data. " +
-	"`terraform destroy` says so in a warning with the SQL to drop them. Creating the user again later gives it its old role back.\n\n" +
-	"By default `connection_details` holds the user's credentials, marked sensitive and stored in the Terraform state. " +
-	"To keep them out of the state, set `store_credentials = false` and configure clients with the " +
-	"`appcat_connection` ephemeral resource, which reads the same secret when Terraform needs it without storing it."
 
 func (r *databaseUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)

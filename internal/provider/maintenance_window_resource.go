@@ -61,17 +61,10 @@ func (maintenanceWindow) descriptor() blockDescriptor {
 		block:        "maintenance",
 		fieldManager: "terraform-appcat-maintenance-window",
 		displayName:  "maintenance window",
-		description:  maintenanceWindowDescription,
+		description:  descriptionFile("maintenance_window_resource"),
 		kinds:        kindsWithMaintenance,
 	}
 }
-
-const maintenanceWindowDescription = "The weekly maintenance window of one AppCat instance (PostgreSQL, Redis or MariaDB) — " +
-	"`spec.parameters.maintenance` of the instance's claim. In the window the platform takes a backup, moves the instance to the " +
-	"newest AppCat release and applies minor and patch updates of its version; see the maintenance guide for what that means for availability.\n\n" +
-	"The window owns that block on its own (a server-side-apply field manager of its own), so it never fights the instance resource, " +
-	"which leaves the block alone; changes made outside Terraform to its fields show as drift and are undone by the next apply. Times are **UTC**. Destroying the window gives the block back: the platform's random weekly window " +
-	"(Sunday to Friday, starting between 21:00 and 05:00 UTC) applies again; `effective_day_of_week` and `effective_time_of_day` show it."
 
 func (maintenanceWindow) common(m *maintenanceWindowModel) *attachedModel { return &m.attachedModel }
 

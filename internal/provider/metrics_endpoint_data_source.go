@@ -75,12 +75,8 @@ func (d *metricsEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 		"(JSON model) with panels for the instance's probes, disk and memory, for a Prometheus data source picked by its `datasource` " +
 		"variable: pass it to `config_json` of the Grafana provider's `grafana_dashboard`. Stable across reads."}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Tells where the metrics of one instance (PostgreSQL, Redis or MariaDB) are scraped from, read from the " +
-			"instance namespace through the Kubernetes API: its ServiceMonitors and PodMonitors (`monitoring.coreos.com/v1`) and Services, " +
-			"the label selector that picks the instance's series, the metric names, and a ready-made Grafana dashboard. The instance must " +
-			"be provisioned. Reading fails, saying what is missing, when the instance namespace has no target the credentials can see. " +
-			"See the *Logs and metrics* guide.",
-		Attributes: attrs,
+		MarkdownDescription: descriptionFile("metrics_endpoint_data_source"),
+		Attributes:          attrs,
 	}
 }
 

@@ -39,16 +39,11 @@ func (p *appcatProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *appcatProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: providerDescription,
+		MarkdownDescription: descriptionFile("provider"),
 		Attributes:          providerconfig.Attributes(),
 		Blocks:              providerconfig.Blocks(),
 	}
 }
-
-const providerDescription = "The AppCat provider manages services of the [VSHN Application Catalog](https://www.vshn.ch/en/application-catalog/) " +
-	"(AppCat) — managed PostgreSQL, Redis, MariaDB and more — through the platform's API, the Kubernetes API of the cluster AppCat runs on.\n\n" +
-	"It connects like the hashicorp/kubernetes provider (kubeconfig, or host, token and CA certificate) and needs no cluster access at plan time " +
-	"for new resources: it fetches no schema and does no API discovery."
 
 func (p *appcatProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerconfig.Model

@@ -62,12 +62,8 @@ func (d *slaReportDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		attrs[name] = a
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The SLA figures of one instance for one month, computed as VSHN's monthly SLA reporter computes them: " +
-			"AppCat has no Kubernetes API for SLA reports, so the figures come from the recorded SLI series in a Prometheus-compatible " +
-			"endpoint (`prometheus_url`). Only instances with `service_level = \"guaranteed\"` of the kinds the reporter covers " +
-			"(PostgreSQL, Redis) have an SLA; for others `sla` is `false`, `reason` says why and the figures are null. " +
-			"See the *Logs and metrics* guide.",
-		Attributes: attrs,
+		MarkdownDescription: descriptionFile("sla_report_data_source"),
+		Attributes:          attrs,
 	}
 }
 

@@ -1,8 +1,10 @@
 package providerconfig
 
 import (
+	_ "embed"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -125,15 +127,17 @@ func Attributes() map[string]schema.Attribute {
 	}
 }
 
+// execDescription describes the exec block; it is long enough to read better as Markdown.
+//
+//go:embed descriptions/exec.md
+var execDescription string
+
 // Blocks returns the connection blocks of the provider schema.
 func Blocks() map[string]schema.Block {
 	return map[string]schema.Block{
 		"exec": schema.ListNestedBlock{
-			MarkdownDescription: "Obtain credentials from an " +
-				"[exec credential plugin](https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins), " +
-				"e.g. `aws eks get-token` or `kubelogin`. The command runs whenever a new credential is needed, without a terminal. " +
-				"Do not combine with `token`, `username`/`password` or `client_certificate`. There is no environment variable for this block.",
-			Validators: []validator.List{listvalidator.SizeAtMost(1)},
+			MarkdownDescription: strings.TrimSpace(execDescription),
+			Validators:          []validator.List{listvalidator.SizeAtMost(1)},
 			NestedObject: schema.NestedBlockObject{
 				Attributes: map[string]schema.Attribute{
 					"api_version": schema.StringAttribute{

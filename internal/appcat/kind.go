@@ -54,7 +54,7 @@ type Kind struct {
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, Nextcloud}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -70,6 +70,9 @@ type ConnectionKeys struct {
 	// GatewayHost and GatewayPort are written only when the instance is reachable through a
 	// TCP gateway (network.serviceType TCPGateway); empty for kinds that never write them.
 	GatewayHost, GatewayPort string
+	// CollaboraHost is the Collabora Online server's host, written only while Collabora is
+	// enabled (Nextcloud).
+	CollaboraHost string
 }
 
 // GVR is the claim's group/version/resource.

@@ -77,6 +77,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"sentinel_hosts":     computed("Host names of the Redis nodes that run Sentinel (comma-separated, without ports), with a highly available Redis.", false),
 			"gateway_host":       computed(gatewayHostDoc, false),
 			"gateway_port":       schema.Int64Attribute{Computed: true, MarkdownDescription: gatewayPortDoc},
+			"collabora_host":     computed(collaboraHostDoc, false),
 		},
 	}
 }

@@ -114,5 +114,6 @@ func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) conn
 		ClientCertificate: value(keys.ClientCertificate), ClientKey: value(keys.ClientKey),
 		LoadBalancerIP: value(keys.LoadBalancerIP), SentinelHosts: value(keys.SentinelHosts),
 		GatewayHost: value(keys.GatewayHost), GatewayPort: secretPort(secret, keys.GatewayPort),
+		CollaboraHost: value(keys.CollaboraHost),
 	}
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -88,33 +87,7 @@ func connectionObject(keys appcat.ConnectionKeys, secret map[string][]byte, diag
 	if secret == nil {
 		return types.ObjectNull(connectionAttrTypes)
 	}
-	value := func(key string) types.String {
-		if v, ok := secret[key]; ok && key != "" {
-			return types.StringValue(string(v))
-		}
-		return types.StringNull()
-	}
-	port := types.Int64Null()
-	if v, ok := secret[keys.Port]; ok {
-		if n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64); err == nil {
-			port = types.Int64Value(n)
-		}
-	}
-	obj, ds := types.ObjectValueFrom(context.Background(), connectionAttrTypes, connectionModel{
-		Host:              value(keys.Host),
-		Port:              port,
-		Username:          value(keys.Username),
-		Password:          value(keys.Password),
-		Database:          value(keys.Database),
-		URL:               value(keys.URL),
-		CACertificate:     value(keys.CA),
-		ClientCertificate: value(keys.ClientCertificate),
-		ClientKey:         value(keys.ClientKey),
-		LoadBalancerIP:    value(keys.LoadBalancerIP),
-		SentinelHosts:     value(keys.SentinelHosts),
-		GatewayHost:       value(keys.GatewayHost),
-		GatewayPort:       secretPort(secret, keys.GatewayPort),
-	})
+	obj, ds := types.ObjectValueFrom(context.Background(), connectionAttrTypes, connectionValues(keys, secret))
 	diags.Append(ds...)
 	return obj
 }

@@ -58,6 +58,9 @@ type connectionModel struct {
 	// Written with network.serviceType TCPGateway (connection_gateway.go).
 	GatewayHost types.String `tfsdk:"gateway_host"`
 	GatewayPort types.Int64  `tfsdk:"gateway_port"`
+
+	// Written while Nextcloud's Collabora Online is enabled.
+	CollaboraHost types.String `tfsdk:"collabora_host"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -74,4 +77,5 @@ var connectionAttrTypes = map[string]attr.Type{
 	"sentinel_hosts":     types.StringType,
 	"gateway_host":       types.StringType,
 	"gateway_port":       types.Int64Type,
+	"collabora_host":     types.StringType,
 }

@@ -14,6 +14,10 @@ var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Versio
 type Kind struct {
 	// Kind is the claim's Kubernetes kind, e.g. "VSHNPostgreSQL".
 	Kind string
+	// GroupVersion is the API group and version of the kind's claims; the zero value means
+	// ClaimGroupVersion (vshn.appcat.vshn.io/v1). Codey's CodeyInstance is codey.io/v1
+	// (vshn/appcat apis/codey/groupversion_info.go).
+	GroupVersion schema.GroupVersion
 	// Resource is the plural resource name, e.g. "vshnpostgresqls".
 	Resource string
 	// Service is the short service name used in instance namespaces, e.g. "postgresql".
@@ -77,8 +81,15 @@ type ConnectionKeys struct {
 
 // GVR is the claim's group/version/resource.
 func (k Kind) GVR() schema.GroupVersionResource {
-	return ClaimGroupVersion.WithResource(k.Resource)
+	return k.groupVersion().WithResource(k.Resource)
 }
 
 // APIVersion is the claim's apiVersion string.
-func (k Kind) APIVersion() string { return ClaimGroupVersion.String() }
+func (k Kind) APIVersion() string { return k.groupVersion().String() }
+
+func (k Kind) groupVersion() schema.GroupVersion {
+	if k.GroupVersion.Empty() {
+		return ClaimGroupVersion
+	}
+	return k.GroupVersion
+}

@@ -28,6 +28,9 @@ type BackupKind struct {
 	Resource string
 	// InstanceField is the status field naming the claim a backup belongs to.
 	InstanceField string
+	// SnapshotIn is the status field holding a snapshot's id, date and InstanceField, where
+	// they are not in the status itself (Nextcloud: nextcloudFileBackup); "" for the status.
+	SnapshotIn string
 	// Process: the status reports a backup process with its state and timing (PostgreSQL);
 	// otherwise it is a snapshot with an id and a date.
 	Process bool
@@ -50,6 +53,14 @@ const (
 // GVR is the backup kind's group/version/resource.
 func (b BackupKind) GVR() schema.GroupVersionResource {
 	return BackupGroupVersion.WithResource(b.Resource)
+}
+
+// snapshotPath is the path of a field of the snapshot in a backup object.
+func (b BackupKind) snapshotPath(field string) []string {
+	if b.SnapshotIn == "" {
+		return []string{"status", field}
+	}
+	return []string{"status", b.SnapshotIn, field}
 }
 
 // BackupKindOf returns the backup kind of a service kind; false when the kind has no backups.
@@ -133,7 +144,7 @@ func (c *Client) ListBackups(ctx context.Context, k Kind, namespace, claimName s
 	}
 	out := make([]BackupInfo, 0, len(list.Items))
 	for i := range list.Items {
-		if owner, _, _ := unstructured.NestedString(list.Items[i].Object, "status", bk.InstanceField); owner != claimName {
+		if owner, _, _ := unstructured.NestedString(list.Items[i].Object, bk.snapshotPath(bk.InstanceField)...); owner != claimName {
 			continue
 		}
 		b, err := backupFrom(k, &list.Items[i])
@@ -185,8 +196,12 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 	if err := json.Unmarshal(raw, &sb); err != nil {
 		return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 	}
+	date := sb.Status.Date
+	if k.Backups != nil && k.Backups.SnapshotIn != "" {
+		date, _, _ = unstructured.NestedString(u.Object, k.Backups.snapshotPath("date")...)
+	}
 	b := BackupInfo{Name: sb.Metadata.Name, Time: created, Status: "Completed"}
-	if ts := parseTime(sb.Status.Date); !ts.IsZero() {
+	if ts := parseTime(date); !ts.IsZero() {
 		b.Time = ts
 	}
 	return b, nil

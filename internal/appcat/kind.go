@@ -15,8 +15,9 @@ var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Versio
 type Kind struct {
 	// Kind is the claim's Kubernetes kind, e.g. "VSHNPostgreSQL".
 	Kind string
-	// GroupVersion is the claim's API group and version; zero for ClaimGroupVersion. AppCat serves
-	// ObjectBucket in appcat.vshn.io/v1.
+	// GroupVersion is the API group and version of the kind's claims; the zero value means
+	// ClaimGroupVersion (vshn.appcat.vshn.io/v1). AppCat serves ObjectBucket in appcat.vshn.io/v1
+	// and Codey's CodeyInstance in codey.io/v1.
 	GroupVersion schema.GroupVersion
 	// Resource is the plural resource name, e.g. "vshnpostgresqls".
 	Resource string
@@ -62,7 +63,7 @@ type Kind struct {
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -82,6 +83,9 @@ type ConnectionKeys struct {
 	AccessKeyID, SecretAccessKey string
 	// Region, BucketName and Endpoint (the S3 host, without scheme) describe one bucket.
 	Region, BucketName, Endpoint string
+	// CollaboraHost is the Collabora Online server's host, written only while Collabora is
+	// enabled (Nextcloud).
+	CollaboraHost string
 }
 
 // GVR is the claim's group/version/resource.

@@ -41,7 +41,7 @@ func block(kind, typ, label string, lines ...string) string {
 // instance is an instance resource block of kind k, without deletion protection so the test can
 // clean up.
 func (k accKind) instance(label, name string, lines ...string) string {
-	return block("resource", k.resourceType, label, append([]string{fmt.Sprintf("name = %q", name), "deletion_protection = false"}, lines...)...)
+	return block("resource", k.resourceType, label, k.withRequired(slices.Concat([]string{fmt.Sprintf("name = %q", name), "deletion_protection = false"}, lines))...)
 }
 
 // addrOf is the address of the instance resource with the label.

@@ -15,11 +15,47 @@ import (
 )
 
 // TestAccCatalog: the data source lists the platform's offering — every composition with its
-// kind, details and plans with their sizes — to a customer, and filters by kind.
+// kind, details and plans with their sizes — to a customer, and filters by kind. Entries are
+// looked up by name, so the test holds whatever kinds the platform offers; the list itself must
+// be the platform's catalog, sorted by name, and each kind's default composition must name it.
 func TestAccCatalog(t *testing.T) {
 	ns := testNamespace(t)
-	plan := func(service, plan int) tfjsonpath.Path {
-		return tfjsonpath.New("services").AtSliceIndex(service).AtMapKey("plans").AtSliceIndex(plan)
+	entries, err := adminDynamic(t).Resource(appcat.CatalogGVR).List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []knownvalue.Check
+	for _, e := range entries.Items { // the API lists by name
+		names = append(names, knownvalue.StringExact(e.GetName()))
+	}
+	service := func(composition string) tfjsonpath.Path { return tfjsonpath.New(composition) }
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownOutputValue("names", knownvalue.ListExact(names)),
+		statecheck.ExpectKnownOutputValueAtPath("services", service(appcat.CompositionPostgreSQLCNPG), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"composition": knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
+			"kind":        knownvalue.StringExact("postgresql"),
+			"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("PostgreSQL by VSHN")}),
+			"plans": knownvalue.ListPartial(map[int]knownvalue.Check{
+				0: knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"name": knownvalue.StringExact("plus-2"), "note": knownvalue.StringExact("Will be scheduled on APPUiO Cloud plus nodes"),
+					"cpu": knownvalue.StringExact("400m"), "memory": knownvalue.StringExact("1936Mi"), "disk": knownvalue.StringExact("20Gi"),
+				}),
+				3: knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"name": knownvalue.StringExact("standard-4"), "note": knownvalue.Null(),
+					"cpu": knownvalue.StringExact("900m"), "memory": knownvalue.StringExact("3984Mi"), "disk": knownvalue.StringExact("40Gi"),
+				}),
+			}),
+		})),
+		statecheck.ExpectKnownOutputValueAtPath("services", service(appcat.CompositionPostgreSQLStackGres).AtMapKey("kind"), knownvalue.StringExact("postgresql")),
+		statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services"), knownvalue.ListSizeExact(1)),
+		statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services").AtSliceIndex(0).AtMapKey("composition"), knownvalue.StringExact(appcat.CompositionRedis)),
+	}
+	for _, k := range anyKind.kinds() {
+		checks = append(checks, statecheck.ExpectKnownOutputValueAtPath("services", service(k.defaultComposition), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"composition": knownvalue.StringExact(k.defaultComposition),
+			"kind":        knownvalue.StringExact(k.typeName),
+			"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.NotNull()}),
+		})))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -31,41 +67,16 @@ data "appcat_catalog" "all" {}
 data "appcat_catalog" "redis" {
   kind = "redis"
 }
+
+output "names" {
+  value = [for s in data.appcat_catalog.all.services : s.name]
+}
+
+output "services" {
+  value = { for s in data.appcat_catalog.all.services : s.name => s }
+}
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				// sorted by name: garage, mariadb, minio, postgres (StackGres), postgrescnpg, redis
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(6)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(4), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"name":        knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
-					"composition": knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
-					"kind":        knownvalue.StringExact("postgresql"),
-					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("PostgreSQL by VSHN")}),
-					"plans":       knownvalue.ListSizeExact(4),
-				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(4, 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"name": knownvalue.StringExact("plus-2"), "note": knownvalue.StringExact("Will be scheduled on APPUiO Cloud plus nodes"),
-					"cpu": knownvalue.StringExact("400m"), "memory": knownvalue.StringExact("1936Mi"), "disk": knownvalue.StringExact("20Gi"),
-				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(4, 3), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"name": knownvalue.StringExact("standard-4"), "note": knownvalue.Null(),
-					"cpu": knownvalue.StringExact("900m"), "memory": knownvalue.StringExact("3984Mi"), "disk": knownvalue.StringExact("40Gi"),
-				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"composition": knownvalue.StringExact(appcat.CompositionMinIO),
-					"kind":        knownvalue.StringExact("minio"),
-					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Minio by VSHN")}),
-					"plans":       knownvalue.ListSizeExact(1),
-				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-					"composition": knownvalue.StringExact(appcat.CompositionGarage),
-					"kind":        knownvalue.StringExact("garage"),
-					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Garage by VSHN")}),
-					"plans":       knownvalue.ListSizeExact(3),
-				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services"), knownvalue.ListSizeExact(1)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services").AtSliceIndex(0).AtMapKey("composition"), knownvalue.StringExact(appcat.CompositionRedis)),
-			},
+			ConfigStateChecks: checks,
 		}},
 	})
 }

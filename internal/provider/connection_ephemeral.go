@@ -79,6 +79,7 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"gateway_port":       schema.Int64Attribute{Computed: true, MarkdownDescription: gatewayPortDoc},
 			"access_key_id":      computed(accessKeyIDDoc, false),
 			"secret_access_key":  computed(secretAccessKeyDoc, true),
+			"collabora_host":     computed(collaboraHostDoc, false),
 		},
 	}
 }

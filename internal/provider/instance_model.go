@@ -62,6 +62,8 @@ type connectionModel struct {
 	// S3 credentials of object storage.
 	AccessKeyID     types.String `tfsdk:"access_key_id"`
 	SecretAccessKey types.String `tfsdk:"secret_access_key"`
+	// Written while Nextcloud's Collabora Online is enabled.
+	CollaboraHost types.String `tfsdk:"collabora_host"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -80,4 +82,5 @@ var connectionAttrTypes = map[string]attr.Type{
 	"gateway_port":       types.Int64Type,
 	"access_key_id":      types.StringType,
 	"secret_access_key":  types.StringType,
+	"collabora_host":     types.StringType,
 }

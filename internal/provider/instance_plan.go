@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -99,8 +98,7 @@ func checkVersionOnlyGoesUp(d kindDescriptor, prior, planned types.String, diags
 	if prior.IsNull() || prior.IsUnknown() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
-	from, to := slices.Index(d.versions, prior.ValueString()), slices.Index(d.versions, planned.ValueString())
-	if from >= 0 && to >= 0 && to < from {
+	if order, ok := d.compareVersions(planned.ValueString(), prior.ValueString()); ok && order < 0 {
 		diags.AddAttributeError(path.Root("version"), "Version downgrade not possible",
 			fmt.Sprintf("The platform cannot downgrade %s from %s to %s; versions only go up. To run an older version, create a new instance and move the data.",
 				d.displayName, prior.ValueString(), planned.ValueString()))
@@ -115,7 +113,7 @@ func checkMajorUpgradeAllowed(d kindDescriptor, prior, planned types.String, all
 		return
 	}
 	from, to := prior.ValueString(), planned.ValueString()
-	if from == to || d.majorVersion(from) == d.majorVersion(to) || slices.Index(d.versions, to) < slices.Index(d.versions, from) {
+	if order, _ := d.compareVersions(to, from); from == to || d.majorVersion(from) == d.majorVersion(to) || order < 0 {
 		return
 	}
 	diags.AddAttributeError(path.Root("version"), "Major version upgrade needs allow_major_version_upgrade",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +50,8 @@ type accKind struct {
 	displayName  string // as in the provider's messages, e.g. "Redis"
 	api          appcat.Kind
 	namePrefix   string // of random claim names
+	// required are attribute lines every configuration of the kind needs (Nextcloud's fqdn).
+	required []string
 }
 
 // addr is the address of the resource named "test" that config declares.
@@ -75,7 +78,19 @@ resource %q "test" {
   name = %q
   %s
 }
-`, k.resourceType, name, strings.Join(lines, "\n  "))
+`, k.resourceType, name, strings.Join(k.withRequired(lines), "\n  "))
+}
+
+// withRequired puts the kind's required lines before lines, except those lines set themselves.
+func (k accKind) withRequired(lines []string) []string {
+	var out []string
+	for _, r := range k.required {
+		attr, _, _ := strings.Cut(r, " ")
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, attr+" ") }) {
+			out = append(out, r)
+		}
+	}
+	return append(out, lines...)
 }
 
 // name returns a random claim name for this kind.
@@ -259,7 +274,7 @@ data %q "existing" {
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("instances"), knownvalue.Int64Exact(instances)),
 			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
-			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("connection_details").AtMapKey("url"), knownvalue.NotNull()),
+			statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("connection_details"), knownvalue.NotNull()),
 			same("connection_details"),
 			same("instance_namespace"),
 			same("version"),

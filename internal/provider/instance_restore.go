@@ -118,6 +118,9 @@ type restoreRules struct {
 	pointInTime bool
 	// what names the kind (and backend) in messages, e.g. "PostgreSQL on CloudNativePG".
 	what string
+	// selfHelp says, where the restore is not self-service, how to get data back instead; ""
+	// points to the guide's restore of a single database (the database kinds).
+	selfHelp string
 }
 
 // validateRestore checks the planned restore against the kind's rules, on the exact attribute.
@@ -132,9 +135,13 @@ func validateRestore(ctx context.Context, v types.Object, name types.String, rul
 		return
 	}
 	if !rules.selfService {
+		selfHelp := rules.selfHelp
+		if selfHelp == "" {
+			selfHelp = "To get data back yourself, restore a single database into an existing instance as the guide describes: " + manualRestoreGuide
+		}
 		diags.AddAttributeError(root, "Restore is not self-service for "+rules.what,
-			fmt.Sprintf("The platform cannot create a %s instance from a backup: restores of %s are done by VSHN on a support request. "+
-				"To get data back yourself, restore a single database into an existing instance as the guide describes: %s", rules.what, rules.what, manualRestoreGuide))
+			fmt.Sprintf("The platform cannot create a %s instance from a backup: restores of %s are done by VSHN on a support request. %s",
+				rules.what, rules.what, selfHelp))
 		return
 	}
 	var m restoreModel

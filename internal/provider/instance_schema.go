@@ -66,12 +66,12 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"version": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. "+
+			MarkdownDescription: fmt.Sprintf("%s version (`%s`): %s. Defaults to `%s`, the platform's default. "+
 				"Changing it upgrades the instance in place; %s. "+
 				"The version can only go up, and a major upgrade needs `allow_major_version_upgrade = true`. %s",
-				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion, upgradeWaitDoc(d), patchReleasesDoc(d)),
+				d.displayName, d.versionPath, versionsDoc(d), d.defaultVersion, upgradeWaitDoc(d), patchReleasesDoc(d)),
 			Default:    stringdefault.StaticString(d.defaultVersion),
-			Validators: []validator.String{stringvalidator.OneOf(d.versions...)},
+			Validators: []validator.String{versionValidator(d)},
 		},
 		"instances": schema.Int64Attribute{
 			Optional:            true,
@@ -177,6 +177,7 @@ func connectionAttributes() map[string]schema.Attribute {
 		"gateway_port":       gatewayPortDoc,
 		"access_key_id":      accessKeyIDDoc,
 		"secret_access_key":  secretAccessKeyDoc,
+		"collabora_host":     collaboraHostDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {
@@ -234,6 +235,10 @@ func quoteList(values []string) string {
 // majorUpgradeDoc says which version changes of the kind are major upgrades, with examples from
 // its versions.
 func majorUpgradeDoc(d kindDescriptor) string {
+	if d.versionPattern != nil && len(d.versions) > 1 {
+		from, to := d.versions[len(d.versions)-2], d.versions[len(d.versions)-1]
+		return fmt.Sprintf("for %s a change of the major version, e.g. `%s` → `%s` (but not `%s` → `%s.1`)", d.displayName, from, to, from, from)
+	}
 	var major, minor []string
 	for i := 1; i < len(d.versions); i++ {
 		from, to := d.versions[i-1], d.versions[i]
@@ -326,4 +331,20 @@ func previousVersionDescription(d kindDescriptor) string {
 		return "Always null: " + d.displayName + " does not report the version it ran before an upgrade (AppCat has no such status field for it)."
 	}
 	return "Version the instance ran before its last version upgrade (`status." + d.api.PreviousVersionStatus + "`); null if it was never upgraded."
+}
+
+// versionsDoc says which versions the kind takes: its list, or its pattern's rule with examples.
+func versionsDoc(d kindDescriptor) string {
+	if d.versionPattern != nil {
+		return d.versionPatternDoc + ", e.g. " + quoteList(d.versions)
+	}
+	return "one of " + quoteList(d.versions)
+}
+
+// versionValidator accepts the kind's versions: its list, or what its pattern matches.
+func versionValidator(d kindDescriptor) validator.String {
+	if d.versionPattern != nil {
+		return stringvalidator.RegexMatches(d.versionPattern, "must be "+d.versionPatternDoc)
+	}
+	return stringvalidator.OneOf(d.versions...)
 }

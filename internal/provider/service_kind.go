@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,6 +50,11 @@ type kindDescriptor struct {
 	// platform's default.
 	versions       []string
 	defaultVersion string
+	// versionPattern, where set, is the platform's rule for a version instead of the list: any
+	// version it matches is accepted (Nextcloud: a major or major.minor), compared numerically
+	// part by part, and versions are only examples for docs. versionPatternDoc says it in words.
+	versionPattern    *regexp.Regexp
+	versionPatternDoc string
 	// versionPath is where the version lives in spec.parameters, for docs.
 	versionPath string
 	// versionReportedAs says, for docs, what the platform's version status field holds
@@ -111,4 +120,32 @@ func (d kindDescriptor) majorVersion(version string) string {
 		return wholeVersionIsMajor(version)
 	}
 	return d.majorOf(version)
+}
+
+// compareVersions orders two of the kind's versions: negative when a is older than b, 0 when
+// equal, positive when newer; ok is false when either is not a version of the kind. Listed
+// versions are ordered by the list; a kind with a versionPattern compares the dot-separated
+// numbers ("31" < "31.1" < "32").
+func (d kindDescriptor) compareVersions(a, b string) (order int, ok bool) {
+	if d.versionPattern == nil {
+		i, j := slices.Index(d.versions, a), slices.Index(d.versions, b)
+		return cmp.Compare(i, j), i >= 0 && j >= 0
+	}
+	if !d.versionPattern.MatchString(a) || !d.versionPattern.MatchString(b) {
+		return 0, false
+	}
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		var x, y int
+		if i < len(pa) {
+			x, _ = strconv.Atoi(pa[i])
+		}
+		if i < len(pb) {
+			y, _ = strconv.Atoi(pb[i])
+		}
+		if c := cmp.Compare(x, y); c != 0 {
+			return c, true
+		}
+	}
+	return 0, true
 }

@@ -47,6 +47,9 @@ type backupSpec struct {
 	status func(obj *unstructured.Unstructured, claimStatus map[string]any, name, id string, at time.Time) map[string]any
 	// instanceField is the status field naming the claim (apis/apiserver/v1/*_backup_types.go).
 	instanceField string
+	// snapshotIn is the status field that holds the snapshot's id, date and instanceField where
+	// they are not in the status itself (Nextcloud: nextcloudFileBackup); "" for the status.
+	snapshotIn string
 	// snapshotIDs: the name is the first 8 characters of a snapshot id (k8up/restic), not a
 	// timestamped name (PostgreSQL).
 	snapshotIDs bool
@@ -60,7 +63,18 @@ var (
 		defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true}
 	mariadbBackups = backupSpec{Kind: "VSHNMariaDBBackup", resource: "vshnmariadbbackups", instanceField: "instance",
 		defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true}
+	// K8upBackupSpec's default retention (apis/vshn/v1/common_types.go: keepDaily 6).
+	nextcloudBackups = backupSpec{Kind: "VSHNNextcloudBackup", resource: "vshnnextcloudbackups", instanceField: "instance",
+		snapshotIn: "nextcloudFileBackup", defaultRetention: keepPolicy{Daily: 6}, status: nextcloudBackupStatus, snapshotIDs: true}
 )
+
+// snapshotPath is the path of a field of the snapshot in a backup object of the kind.
+func (b *backupSpec) snapshotPath(field string) []string {
+	if b.snapshotIn == "" {
+		return []string{"status", field}
+	}
+	return []string{"status", b.snapshotIn, field}
+}
 
 func backupGVK(k *kind) schema.GroupVersionKind {
 	return schema.GroupVersionKind{Group: backupGroup, Version: backupVersion, Kind: k.backup.Kind}
@@ -118,8 +132,8 @@ func backupNameFor(k *kind, obj *unstructured.Unstructured, slot time.Time, purp
 }
 
 // backupTime is when a backup was taken (platform time), from its status.
-func backupTime(u *unstructured.Unstructured) time.Time {
-	for _, path := range [][]string{{"status", "process", "timing", "end"}, {"status", "date"}} {
+func backupTime(spec *backupSpec, u *unstructured.Unstructured) time.Time {
+	for _, path := range [][]string{{"status", "process", "timing", "end"}, spec.snapshotPath("date")} {
 		if s, _, _ := unstructured.NestedString(u.Object, path...); s != "" {
 			if t, err := time.Parse(time.RFC3339, s); err == nil {
 				return t
@@ -174,7 +188,7 @@ func (r *reconciler) listBackups(ctx context.Context, obj *unstructured.Unstruct
 	}
 	items := slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool { return !ownedBy(&u, obj.GetUID()) })
 	slices.SortStableFunc(items, func(a, b unstructured.Unstructured) int {
-		if c := backupTime(&b).Compare(backupTime(&a)); c != 0 {
+		if c := backupTime(r.kind.backup, &b).Compare(backupTime(r.kind.backup, &a)); c != 0 {
 			return c
 		}
 		if c := b.GetCreationTimestamp().Compare(a.GetCreationTimestamp().Time); c != 0 {
@@ -197,7 +211,7 @@ func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstruc
 	}
 	times := make([]time.Time, len(items))
 	for i := range items {
-		times[i] = backupTime(&items[i])
+		times[i] = backupTime(r.kind.backup, &items[i])
 	}
 	for i, keep := range policy.kept(times) {
 		if keep {

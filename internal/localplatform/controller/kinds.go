@@ -145,6 +145,20 @@ var kinds = []*kind{
 		monitoring:         minioMonitoring,
 		defaultDisk:        "50Gi",
 	},
+	{
+		// Without self-service restore, exporter and monitor (nextcloud.go).
+		Kind:               "VSHNNextcloud",
+		Service:            "nextcloud",
+		DefaultComposition: "vshnnextcloud.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "version"},
+		DefaultVersion:     "31",
+		reportVersion:      reportRedisVersion, // status.currentReleaseTag, as for Redis
+		restoreStyle:       fixedRestoreStyle(restoreNotSelfService),
+		connection:         nextcloudConnection,
+		backup:             &nextcloudBackups,
+		maintenance:        true,
+		defaultDisk:        "16Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

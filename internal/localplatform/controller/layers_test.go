@@ -105,9 +105,11 @@ func TestLayersAgree(t *testing.T) {
 				t.Fatalf("backups: platform %v, API layer %v", row.backup != nil, k.Backups != nil)
 			}
 			if b := k.Backups; b != nil {
-				if row.backup.Kind != b.Kind || row.backup.resource != b.Resource || row.backup.instanceField != b.InstanceField {
-					t.Errorf("backups: platform %s/%s naming the instance in %s, API layer %s/%s in %s",
-						row.backup.Kind, row.backup.resource, row.backup.instanceField, b.Kind, b.Resource, b.InstanceField)
+				if row.backup.Kind != b.Kind || row.backup.resource != b.Resource || row.backup.instanceField != b.InstanceField ||
+					row.backup.snapshotIn != b.SnapshotIn {
+					t.Errorf("backups: platform %s/%s naming the instance in %s (in %q), API layer %s/%s in %s (in %q)",
+						row.backup.Kind, row.backup.resource, row.backup.instanceField, row.backup.snapshotIn,
+						b.Kind, b.Resource, b.InstanceField, b.SnapshotIn)
 				}
 				if crds[b.Kind] != b.Resource {
 					t.Errorf("installed CRD of %s: resource %q, want %q", b.Kind, crds[b.Kind], b.Resource)

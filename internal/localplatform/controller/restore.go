@@ -161,7 +161,7 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if err != nil {
 			return dataState{}, err
 		}
-		if owner, _, _ := unstructured.NestedString(b.Object, "status", k.backup.instanceField); owner != source {
+		if owner, _, _ := unstructured.NestedString(b.Object, k.backup.snapshotPath(k.backup.instanceField)...); owner != source {
 			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %q", backupName, k.Kind, owner, source)
 		}
 		checksum, ok := backupData(src.Object["status"], backupName)
@@ -171,7 +171,7 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if stamp == "" {
 			return dataState{Checksum: checksum}, nil
 		}
-		if taken := backupTime(b); at.Before(taken.Truncate(time.Second)) {
+		if taken := backupTime(k.backup, b); at.Before(taken.Truncate(time.Second)) {
 			return dataState{}, restoreFailed("spec.parameters.restore.recoveryTimeStamp %s is before backup %q was taken (%s)", stamp, backupName, platformStamp(taken))
 		}
 	}

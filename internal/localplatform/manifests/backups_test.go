@@ -25,6 +25,7 @@ type backupExpectation struct {
 	kind, plural string
 	columns      []string          // printer column names, in order
 	fields       map[string]string // status path -> type
+	snapshotIn   string            // the status field holding the snapshot (id, date, instance); "" for the status
 }
 
 var backupKinds = []backupExpectation{
@@ -32,13 +33,19 @@ var backupKinds = []backupExpectation{
 		"status.databaseInstance": "string", "status.process.status": "string", "status.process.jobPod": "string",
 		"status.process.timing.start": "string", "status.process.timing.end": "string",
 		"status.backupInformation": "object",
-	}},
+	}, ""},
 	{"VSHNRedisBackup", "vshnredisbackups", []string{"Instance", "Date", "Age"}, map[string]string{
 		"status.id": "string", "status.date": "string", "status.instance": "string",
-	}},
+	}, ""},
 	{"VSHNMariaDBBackup", "vshnmariadbbackups", []string{"Instance", "Date", "Age"}, map[string]string{
 		"status.id": "string", "status.date": "string", "status.instance": "string",
-	}},
+	}, ""},
+	{"VSHNNextcloudBackup", "vshnnextcloudbackups", []string{"Instance", "Date", "Age"}, map[string]string{
+		"status.nextcloudFileBackup.id": "string", "status.nextcloudFileBackup.date": "string",
+		"status.nextcloudFileBackup.instance": "string", "status.databaseType": "string",
+		"status.FileBackupAvailable": "boolean", "status.DatabaseBackupAvailable": "boolean",
+		"status.databaseBackupStatus": "object",
+	}, "nextcloudFileBackup"},
 }
 
 func TestBackupCRDs(t *testing.T) {
@@ -148,6 +155,9 @@ func TestBackupKindsServedReadOnly(t *testing.T) {
 			// no namespace controller runs here: delete what the namespace would not take along
 			t.Cleanup(func() { _ = e.dyn.Resource(gvr).Namespace(e.ns).Delete(e.ctx, "b1", metav1.DeleteOptions{}) })
 			status := map[string]any{"dataChecksum": "abc", "instance": "db", "id": "b1ffffff", "date": "2026-05-01T10:00:00Z"}
+			if b.snapshotIn != "" {
+				status = map[string]any{"dataChecksum": "abc", b.snapshotIn: map[string]any{"instance": "db", "id": "b1ffffff", "date": "2026-05-01T10:00:00Z"}}
+			}
 			if b.kind == "VSHNPostgresBackup" {
 				status = map[string]any{"dataChecksum": "abc", "databaseInstance": "db",
 					"process": map[string]any{"status": "Completed", "timing": map[string]any{"start": "2026-05-01T10:00:00Z", "end": "2026-05-01T10:00:01Z"}}}
@@ -165,7 +175,11 @@ func TestBackupKindsServedReadOnly(t *testing.T) {
 			if c, found, _ := unstructured.NestedString(got.Object, "status", "dataChecksum"); found {
 				t.Errorf("status.dataChecksum = %q kept: the status holds only AppCat's fields", c)
 			}
-			if inst := got.Object["status"].(map[string]any); inst["instance"] != "db" && inst["databaseInstance"] != "db" {
+			inst := got.Object["status"].(map[string]any)
+			if b.snapshotIn != "" {
+				inst, _ = inst[b.snapshotIn].(map[string]any)
+			}
+			if inst["instance"] != "db" && inst["databaseInstance"] != "db" {
 				t.Errorf("status %v: the instance field was not kept", inst)
 			}
 			if list, err := userDyn.Resource(gvr).Namespace(e.ns).List(e.ctx, metav1.ListOptions{LabelSelector: "appcat.vshn.io/claim-name=db"}); err != nil || len(list.Items) != 1 {

@@ -118,9 +118,11 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnminios.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshnnextclouds.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
+		"CustomResourceDefinition/vshnnextcloudbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/servicemonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/podmonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
@@ -139,6 +141,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
 		"AppCat/vshngarage.vshn.appcat.vshn.io",
 		"AppCat/vshnminio.vshn.appcat.vshn.io",
+		"AppCat/vshnnextcloud.vshn.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -170,17 +173,17 @@ func TestClaimResources(t *testing.T) {
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 12 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 6 {
-		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
-			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
+	if len(objs.namespaces) != 1 || len(objs.crds) != 14 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 7 {
+		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
+			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}
 }
 
@@ -464,7 +467,7 @@ func TestDeletionProtectionPolicy(t *testing.T) {
 	}
 	rules := p.Spec.MatchConstraints.ResourceRules
 	if len(rules) != 1 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
-		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnminios"}) ||
+		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnminios", "vshnnextclouds"}) ||
 		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) {
 		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage): %+v", rules)
 	}
@@ -510,14 +513,14 @@ func TestClusterRoles(t *testing.T) {
 		want                  bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{customer, "vshn.appcat.vshn.io", res, verb, true})
 		}
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "update", false})
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "patch", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "vshnnextcloudbackups"} {
 		for _, verb := range []string{"get", "list", "watch"} {
 			checks = append(checks, check{customer, "api.appcat.vshn.io", res, verb, true})
 		}

@@ -588,7 +588,7 @@ func TestUserRoles(t *testing.T) {
 		want                           bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{e.ns, manifests.Group, res, "", verb, true})
 			checks = append(checks, check{instanceNS, manifests.Group, res, "", verb, false})
@@ -596,7 +596,7 @@ func TestUserRoles(t *testing.T) {
 		}
 		checks = append(checks, check{e.ns, manifests.Group, res, "status", "update", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "vshnnextcloudbackups"} {
 		checks = append(checks,
 			check{e.ns, "api.appcat.vshn.io", res, "", "list", true},
 			check{e.ns, "api.appcat.vshn.io", res, "", "get", true},

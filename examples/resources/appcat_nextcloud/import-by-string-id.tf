@@ -1,0 +1,4 @@
+import {
+  to = appcat_nextcloud.files
+  id = "my-namespace/my-files"
+}

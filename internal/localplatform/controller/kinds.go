@@ -135,6 +135,18 @@ var kinds = []*kind{
 		connection:         garageConnection,
 		defaultDisk:        "50Gi",
 	},
+	{
+		// Maintenance and the release tag; without restore, backups and exporter (keycloak.go).
+		Kind:               "VSHNKeycloak",
+		Service:            "keycloak",
+		DefaultComposition: "vshnkeycloak.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "version"},
+		DefaultVersion:     "26",
+		reportVersion:      reportRedisVersion, // status.currentReleaseTag, as for Redis
+		connection:         keycloakConnection,
+		maintenance:        true,
+		defaultDisk:        "16Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

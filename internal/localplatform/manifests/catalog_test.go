@@ -29,6 +29,7 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionRedis:               "VSHNRedis",
 		manifests.CompositionMariaDB:             "VSHNMariaDB",
 		manifests.CompositionGarage:              "VSHNGarage",
+		manifests.CompositionKeycloak:            "VSHNKeycloak",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -116,7 +117,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionGarage, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

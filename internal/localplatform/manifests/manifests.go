@@ -33,6 +33,7 @@ var Files = []string{
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
 	"crd-vshngarages.yaml",
+	"crd-vshnkeycloaks.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -59,6 +60,7 @@ const (
 	CompositionRedis               = "vshnredis.vshn.appcat.vshn.io"
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
+	CompositionKeycloak            = "vshnkeycloak.vshn.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

@@ -117,6 +117,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnredis.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshnkeycloaks.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -137,6 +138,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnredis.vshn.appcat.vshn.io",
 		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
 		"AppCat/vshngarage.vshn.appcat.vshn.io",
+		"AppCat/vshnkeycloak.vshn.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -168,15 +170,15 @@ func TestClaimResources(t *testing.T) {
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnkeycloaks"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 11 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 5 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 12 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 6 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}
@@ -462,7 +464,7 @@ func TestDeletionProtectionPolicy(t *testing.T) {
 	}
 	rules := p.Spec.MatchConstraints.ResourceRules
 	if len(rules) != 1 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
-		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs"}) ||
+		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnkeycloaks"}) ||
 		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) {
 		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage): %+v", rules)
 	}
@@ -508,7 +510,7 @@ func TestClusterRoles(t *testing.T) {
 		want                  bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnkeycloaks"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{customer, "vshn.appcat.vshn.io", res, verb, true})
 		}

@@ -16,7 +16,7 @@ var Keycloak = Kind{
 	// let ca.crt through to the claim's secret. The XRD lists KEYCLOAK_URL too, but the
 	// composition never writes it (the constant is unused), so readiness does not wait for it.
 	ConnectionSecretKeys: []string{"KEYCLOAK_HOST", "KEYCLOAK_USERNAME", "KEYCLOAK_PASSWORD", "ca.crt"},
-	Connection:           ConnectionKeys{Host: "KEYCLOAK_HOST", Username: "KEYCLOAK_USERNAME", Password: "KEYCLOAK_PASSWORD", URL: "KEYCLOAK_URL", CA: "ca.crt"},
+	Connection:           ConnectionKeys{Host: "KEYCLOAK_HOST", Username: "KEYCLOAK_USERNAME", Password: "KEYCLOAK_PASSWORD", CA: "ca.crt"},
 	// status.currentReleaseTag: the image tag maintenance.SetReleaseVersion picks (deploy.go).
 	VersionStatus:               StatusCurrentReleaseTag,
 	VersionStatusFollowsUpgrade: true,

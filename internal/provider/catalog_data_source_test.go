@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 )
 
 // TestAccCatalog: the data source lists the platform's offering — every composition with its
@@ -21,6 +23,21 @@ func TestAccCatalog(t *testing.T) {
 	plan := func(service, plan int) tfjsonpath.Path {
 		return tfjsonpath.New("services").AtSliceIndex(service).AtMapKey("plans").AtSliceIndex(plan)
 	}
+	// The data source sorts by name; where each composition lands follows from the local
+	// platform's catalog, so a new kind's entry needs no change here.
+	objs, err := manifests.Objects()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, o := range objs {
+		if o.GetKind() == "AppCat" {
+			names = append(names, o.GetName())
+		}
+	}
+	slices.Sort(names)
+	at := func(composition string) int { return slices.Index(names, composition) }
+	cnpg, garage, keycloak := at(appcat.CompositionPostgreSQLCNPG), at(appcat.CompositionGarage), at(appcat.CompositionKeycloak)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -33,25 +50,30 @@ data "appcat_catalog" "redis" {
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				// sorted by name: garage, mariadb, postgres (StackGres), postgrescnpg, redis
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(5)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(len(names))),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(cnpg), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":        knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"composition": knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"kind":        knownvalue.StringExact("postgresql"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("PostgreSQL by VSHN")}),
 					"plans":       knownvalue.ListSizeExact(4),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(3, 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(cnpg, 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("plus-2"), "note": knownvalue.StringExact("Will be scheduled on APPUiO Cloud plus nodes"),
 					"cpu": knownvalue.StringExact("400m"), "memory": knownvalue.StringExact("1936Mi"), "disk": knownvalue.StringExact("20Gi"),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(3, 3), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(cnpg, 3), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("standard-4"), "note": knownvalue.Null(),
 					"cpu": knownvalue.StringExact("900m"), "memory": knownvalue.StringExact("3984Mi"), "disk": knownvalue.StringExact("40Gi"),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(at(appcat.CompositionMariaDB)).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(keycloak), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"composition": knownvalue.StringExact(appcat.CompositionKeycloak),
+					"kind":        knownvalue.StringExact("keycloak"),
+					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Keycloak by VSHN")}),
+					"plans":       knownvalue.ListSizeExact(3),
+				})),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(garage), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"composition": knownvalue.StringExact(appcat.CompositionGarage),
 					"kind":        knownvalue.StringExact("garage"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Garage by VSHN")}),

@@ -118,6 +118,8 @@ type restoreRules struct {
 	pointInTime bool
 	// what names the kind (and backend) in messages, e.g. "PostgreSQL on CloudNativePG".
 	what string
+	// noneBecause says why there is no restore where none is not simply the lack of backups.
+	noneBecause string
 }
 
 // validateRestore checks the planned restore against the kind's rules, on the exact attribute.
@@ -127,9 +129,11 @@ func validateRestore(ctx context.Context, v types.Object, name types.String, rul
 	}
 	root := path.Root("restore")
 	if rules.none {
-		diags.AddAttributeError(root, "No restore for "+rules.what,
-			fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup: its claims have no spec.parameters.restore. "+
-				"Remove restore.", rules.what))
+		why := rules.noneBecause
+		if why == "" {
+			why = fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup: its claims have no spec.parameters.restore.", rules.what)
+		}
+		diags.AddAttributeError(root, "No restore for "+rules.what, why+" Remove restore.")
 		return
 	}
 	if !rules.selfService {

@@ -40,6 +40,7 @@ func instanceKinds() []instanceKind {
 		registered(redisKind{}),
 		registered(mariadbKind{}),
 		registered(garageKind{}),
+		registered(keycloakKind{}),
 	}
 }
 

@@ -147,6 +147,18 @@ var kinds = []*kind{
 		maintenance:        true,
 		defaultDisk:        "16Gi",
 	},
+	{
+		// Maintenance, the release tag and SSH; without restore, backups and exporter (forgejo.go).
+		Kind:               "VSHNForgejo",
+		Service:            "forgejo",
+		DefaultComposition: "vshnforgejo.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "majorVersion"},
+		DefaultVersion:     "14.0.0",
+		reportVersion:      reportForgejoStatus,
+		connection:         forgejoConnection,
+		maintenance:        true,
+		defaultDisk:        "50Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

@@ -30,6 +30,7 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionMariaDB:             "VSHNMariaDB",
 		manifests.CompositionGarage:              "VSHNGarage",
 		manifests.CompositionKeycloak:            "VSHNKeycloak",
+		manifests.CompositionForgejo:             "VSHNForgejo",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -117,7 +118,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

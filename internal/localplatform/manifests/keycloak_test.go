@@ -84,16 +84,7 @@ func TestKeycloakCRDSchema(t *testing.T) {
 func TestKeycloakRules(t *testing.T) {
 	e := newEnv(t)
 	k := keycloak
-	t.Cleanup(func() { // lift the protection so that the namespace can go
-		list, err := e.dyn.Resource(k.gvr).Namespace(e.ns).List(e.ctx, metav1.ListOptions{})
-		if err != nil {
-			return
-		}
-		for _, item := range list.Items {
-			_, _ = e.dyn.Resource(k.gvr).Namespace(e.ns).Patch(e.ctx, item.GetName(), types.MergePatchType,
-				[]byte(`{"spec":{"parameters":{"security":{"deletionProtection":false}}}}`), metav1.PatchOptions{})
-		}
-	})
+	e.unprotectAtCleanup(k)
 
 	e.mustCreate(k, claim(k, "defaults", nil))
 	u := e.get(k, "defaults")
@@ -138,4 +129,19 @@ func TestKeycloakRules(t *testing.T) {
 	e.mustCreate(k, claim(k, "comp", nil, composition(k.ownComp)))
 	e.wantInvalid(e.patch(k, "comp", fmt.Sprintf(`{"spec":{"compositionRef":{"name":%q}}}`, k.otherComp)),
 		"spec.compositionRef is immutable", "change compositionRef")
+}
+
+// unprotectAtCleanup lifts the deletion protection of the test's claims of a kind outside
+// allKinds before env.cleanup deletes the namespace, so that it can go.
+func (e *env) unprotectAtCleanup(k claimKind) {
+	e.t.Cleanup(func() {
+		list, err := e.dyn.Resource(k.gvr).Namespace(e.ns).List(e.ctx, metav1.ListOptions{})
+		if err != nil {
+			return
+		}
+		for _, item := range list.Items {
+			_, _ = e.dyn.Resource(k.gvr).Namespace(e.ns).Patch(e.ctx, item.GetName(), types.MergePatchType,
+				[]byte(`{"spec":{"parameters":{"security":{"deletionProtection":false}}}}`), metav1.PatchOptions{})
+		}
+	})
 }

@@ -34,6 +34,7 @@ var Files = []string{
 	"crd-vshnmariadbs.yaml",
 	"crd-vshngarages.yaml",
 	"crd-vshnkeycloaks.yaml",
+	"crd-vshnforgejoes.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -61,6 +62,7 @@ const (
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 	CompositionKeycloak            = "vshnkeycloak.vshn.appcat.vshn.io"
+	CompositionForgejo             = "vshnforgejo.vshn.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

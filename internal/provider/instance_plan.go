@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -99,7 +102,11 @@ func checkVersionOnlyGoesUp(d kindDescriptor, prior, planned types.String, diags
 		return
 	}
 	from, to := slices.Index(d.versions, prior.ValueString()), slices.Index(d.versions, planned.ValueString())
-	if from >= 0 && to >= 0 && to < from {
+	down := from >= 0 && to >= 0 && to < from
+	if d.releaseVersions {
+		down = compareReleases(planned.ValueString(), prior.ValueString()) < 0
+	}
+	if down {
 		diags.AddAttributeError(path.Root("version"), "Version downgrade not possible",
 			fmt.Sprintf("The platform cannot downgrade %s from %s to %s; versions only go up. To run an older version, create a new instance and move the data.",
 				d.displayName, prior.ValueString(), planned.ValueString()))
@@ -114,7 +121,11 @@ func checkMajorUpgradeAllowed(d kindDescriptor, prior, planned types.String, all
 		return
 	}
 	from, to := prior.ValueString(), planned.ValueString()
-	if from == to || d.majorVersion(from) == d.majorVersion(to) || slices.Index(d.versions, to) < slices.Index(d.versions, from) {
+	older := slices.Index(d.versions, to) < slices.Index(d.versions, from)
+	if d.releaseVersions {
+		older = compareReleases(to, from) < 0
+	}
+	if from == to || d.majorVersion(from) == d.majorVersion(to) || older {
 		return
 	}
 	diags.AddAttributeError(path.Root("version"), "Major version upgrade needs allow_major_version_upgrade",
@@ -171,4 +182,17 @@ func checkGuaranteedNeedsHA(common *instanceModel, minInstances int64, diags *di
 		diags.AddAttributeError(path.Root("instances"), "Service level guaranteed needs high availability",
 			fmt.Sprintf("service_level = \"guaranteed\" needs at least %d instances; instances is %d. Raise instances or use service_level = \"besteffort\".", minInstances, n))
 	}
+}
+
+// compareReleases orders release numbers x.y.z by their numbers: -1, 0 or 1.
+func compareReleases(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, _ := strconv.Atoi(as[i])
+		y, _ := strconv.Atoi(bs[i])
+		if c := cmp.Compare(x, y); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(as), len(bs))
 }

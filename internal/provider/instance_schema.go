@@ -66,12 +66,12 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 		"version": schema.StringAttribute{
 			Optional: true,
 			Computed: true,
-			MarkdownDescription: fmt.Sprintf("%s version (`%s`): one of %s. Defaults to `%s`, the platform's default. "+
+			MarkdownDescription: fmt.Sprintf("%s version (`%s`): %s %s. Defaults to `%s`, the platform's default. "+
 				"Changing it upgrades the instance in place; %s. "+
 				"The version can only go up, and a major upgrade needs `allow_major_version_upgrade = true`. %s",
-				d.displayName, d.versionPath, quoteList(d.versions), d.defaultVersion, upgradeWaitDoc(d), patchReleasesDoc(d)),
+				d.displayName, d.versionPath, versionChoiceDoc(d), quoteList(d.versions), d.defaultVersion, upgradeWaitDoc(d), patchReleasesDoc(d)),
 			Default:    stringdefault.StaticString(d.defaultVersion),
-			Validators: []validator.String{stringvalidator.OneOf(d.versions...)},
+			Validators: versionValidators(d),
 		},
 		"instances": schema.Int64Attribute{
 			Optional:            true,
@@ -315,4 +315,23 @@ func previousVersionDescription(d kindDescriptor) string {
 		return "Always null: " + d.displayName + " does not report the version it ran before an upgrade (AppCat has no such status field for it)."
 	}
 	return "Version the instance ran before its last version upgrade (`status." + d.api.PreviousVersionStatus + "`); null if it was never upgraded."
+}
+
+// releaseVersion is a release number x.y.z, the form of a kind with releaseVersions.
+var releaseVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+
+// versionValidators accept the kind's versions: one of the list, or any release number.
+func versionValidators(d kindDescriptor) []validator.String {
+	if d.releaseVersions {
+		return []validator.String{stringvalidator.RegexMatches(releaseVersion, "must be a release number x.y.z, e.g. "+d.defaultVersion)}
+	}
+	return []validator.String{stringvalidator.OneOf(d.versions...)}
+}
+
+// versionChoiceDoc introduces the version list in the version's doc.
+func versionChoiceDoc(d kindDescriptor) string {
+	if d.releaseVersions {
+		return "a release number x.y.z, e.g."
+	}
+	return "one of"
 }

@@ -41,6 +41,7 @@ func instanceKinds() []instanceKind {
 		registered(mariadbKind{}),
 		registered(garageKind{}),
 		registered(keycloakKind{}),
+		registered(forgejoKind{}),
 	}
 }
 

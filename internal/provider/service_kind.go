@@ -46,6 +46,10 @@ type kindDescriptor struct {
 	// platform's default.
 	versions       []string
 	defaultVersion string
+	// releaseVersions: the platform takes any release number x.y.z as the version (no enum, e.g.
+	// Forgejo's majorVersion "14.0.0"); versions then lists releases as examples, and versions
+	// are ordered by their numbers.
+	releaseVersions bool
 	// versionPath is where the version lives in spec.parameters, for docs.
 	versionPath string
 	// versionReportedAs says, for docs, what the platform's version status field holds

@@ -121,6 +121,8 @@ type restoreRules struct {
 	// selfHelp says, where the restore is not self-service, how to get data back instead; ""
 	// points to the guide's restore of a single database (the database kinds).
 	selfHelp string
+	// noneBecause says why there is no restore where none is not simply the lack of backups.
+	noneBecause string
 }
 
 // validateRestore checks the planned restore against the kind's rules, on the exact attribute.
@@ -130,8 +132,11 @@ func validateRestore(ctx context.Context, v types.Object, name types.String, rul
 	}
 	root := path.Root("restore")
 	if rules.none {
-		diags.AddAttributeError(root, "No restore for "+rules.what,
-			fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup. Remove restore.", rules.what))
+		why := rules.noneBecause
+		if why == "" {
+			why = fmt.Sprintf("%s instances have no backups, so the platform cannot create one from a backup.", rules.what)
+		}
+		diags.AddAttributeError(root, "No restore for "+rules.what, why+" Remove restore.")
 		return
 	}
 	if !rules.selfService {

@@ -42,6 +42,8 @@ func instanceKinds() []instanceKind {
 		registered(garageKind{}),
 		registered(minioKind{}),
 		registered(nextcloudKind{}),
+		registered(keycloakKind{}),
+		registered(forgejoKind{}),
 	}
 }
 

@@ -159,6 +159,30 @@ var kinds = []*kind{
 		maintenance:        true,
 		defaultDisk:        "16Gi",
 	},
+	{
+		// Maintenance and the release tag; without restore, backups and exporter (keycloak.go).
+		Kind:               "VSHNKeycloak",
+		Service:            "keycloak",
+		DefaultComposition: "vshnkeycloak.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "version"},
+		DefaultVersion:     "26",
+		reportVersion:      reportRedisVersion, // status.currentReleaseTag, as for Redis
+		connection:         keycloakConnection,
+		maintenance:        true,
+		defaultDisk:        "16Gi",
+	},
+	{
+		// Maintenance, the release tag and SSH; without restore, backups and exporter (forgejo.go).
+		Kind:               "VSHNForgejo",
+		Service:            "forgejo",
+		DefaultComposition: "vshnforgejo.vshn.appcat.vshn.io",
+		VersionPath:        []string{"service", "majorVersion"},
+		DefaultVersion:     "14.0.0",
+		reportVersion:      reportForgejoStatus,
+		connection:         forgejoConnection,
+		maintenance:        true,
+		defaultDisk:        "50Gi",
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

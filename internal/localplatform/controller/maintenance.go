@@ -122,7 +122,12 @@ func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstr
 	started := now
 	var steps []string
 	backupName := ""
-	if boolParam(obj, true, "backup", "enabled") {
+	switch {
+	case r.kind.backup == nil:
+		// A kind whose backups this platform does not serve (Keycloak's are its nested
+		// PostgreSQL's): the window updates the release only.
+		steps = append(steps, "no backup taken (no backups of this kind on this platform)")
+	case boolParam(obj, true, "backup", "enabled"):
 		name, err := r.takeBackup(ctx, obj, status, slot, started, backupPurposeMaintenance)
 		if err != nil {
 			return time.Time{}, err
@@ -132,7 +137,7 @@ func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstr
 		}
 		backupName = name
 		steps = append(steps, "backup "+name+" taken")
-	} else {
+	default:
 		steps = append(steps, "no backup taken (backups are disabled)")
 	}
 	if boolParam(obj, false, "maintenance", "disableAppcatRelease") {

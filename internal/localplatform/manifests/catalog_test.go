@@ -31,6 +31,8 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionGarage:              "VSHNGarage",
 		manifests.CompositionMinIO:               "VSHNMinio",
 		manifests.CompositionNextcloud:           "VSHNNextcloud",
+		manifests.CompositionKeycloak:            "VSHNKeycloak",
+		manifests.CompositionForgejo:             "VSHNForgejo",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -118,7 +120,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionGarage, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

@@ -35,6 +35,8 @@ var Files = []string{
 	"crd-vshngarages.yaml",
 	"crd-vshnminios.yaml",
 	"crd-vshnnextclouds.yaml",
+	"crd-vshnkeycloaks.yaml",
+	"crd-vshnforgejoes.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -63,6 +65,8 @@ const (
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 	CompositionMinIO               = "vshnminio.vshn.appcat.vshn.io"
 	CompositionNextcloud           = "vshnnextcloud.vshn.appcat.vshn.io"
+	CompositionKeycloak            = "vshnkeycloak.vshn.appcat.vshn.io"
+	CompositionForgejo             = "vshnforgejo.vshn.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

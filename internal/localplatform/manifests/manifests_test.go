@@ -119,6 +119,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnminios.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnnextclouds.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshnkeycloaks.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/vshnforgejoes.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -142,6 +144,8 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshngarage.vshn.appcat.vshn.io",
 		"AppCat/vshnminio.vshn.appcat.vshn.io",
 		"AppCat/vshnnextcloud.vshn.appcat.vshn.io",
+		"AppCat/vshnkeycloak.vshn.appcat.vshn.io",
+		"AppCat/vshnforgejo.vshn.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -173,15 +177,15 @@ func TestClaimResources(t *testing.T) {
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 14 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 7 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 16 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 9 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}
@@ -467,7 +471,7 @@ func TestDeletionProtectionPolicy(t *testing.T) {
 	}
 	rules := p.Spec.MatchConstraints.ResourceRules
 	if len(rules) != 1 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
-		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnminios", "vshnnextclouds"}) ||
+		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"}) ||
 		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) {
 		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage): %+v", rules)
 	}
@@ -513,7 +517,7 @@ func TestClusterRoles(t *testing.T) {
 		want                  bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{customer, "vshn.appcat.vshn.io", res, verb, true})
 		}

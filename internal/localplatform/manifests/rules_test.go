@@ -588,7 +588,7 @@ func TestUserRoles(t *testing.T) {
 		want                           bool
 	}
 	var checks []check
-	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds"} {
+	for _, res := range []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"} {
 		for _, verb := range []string{"get", "list", "watch", "create", "update", "patch", "delete"} {
 			checks = append(checks, check{e.ns, manifests.Group, res, "", verb, true})
 			checks = append(checks, check{instanceNS, manifests.Group, res, "", verb, false})

@@ -1,0 +1,4 @@
+import {
+  to = appcat_forgejo.git
+  id = "my-namespace/my-git"
+}

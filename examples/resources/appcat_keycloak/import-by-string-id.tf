@@ -1,0 +1,4 @@
+import {
+  to = appcat_keycloak.sso
+  id = "my-namespace/my-sso"
+}

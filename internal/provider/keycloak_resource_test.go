@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+var keycloakAcc = accKind{resourceType: "appcat_keycloak", displayName: "Keycloak", api: appcat.Keycloak, namePrefix: "kc"}
+
+// keycloakHost matches the KEYCLOAK_HOST of an instance named name: the chart's HTTP service,
+// named after the composite.
+func keycloakHost(name string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + name + `-[a-z]{5}-keycloakx-http\.` + keycloakAcc.instanceNamespace(name) + `\.svc\.cluster\.local$`)
+}
+
+func TestAccKeycloak(t *testing.T) {
+	k := keycloakAcc
+
+	t.Run("create, update in place, import", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		host := keycloakHost(name)
+		updated := []string{"deletion_protection = false", `plan = "standard-4"`, `disk = "20Gi"`, `memory = "6Gi"`,
+			"instances = 2", `service_level = "guaranteed"`, `fqdn = "sso.example.com"`, `relative_path = "/auth"`,
+			"admin_console_private = true", `admin_console_fqdn = "sso-admin.example.com"`,
+			`customization_image = "registry.example.com/theme:1"`, `customization_image_pull_secret = "registry"`,
+			`custom_files = [{ source = "/data/import", destination = "data/import" }]`,
+			`custom_configuration_config_map = "realm"`,
+			`env_from = [{ config_map = "kc-env" }, { secret = "kc-secrets" }]`,
+			`custom_mounts = [{ name = "truststore", type = "secret" }]`,
+			`postgresql_version = "16"`, "postgresql_instances = 2", `postgresql_disk = "30Gi"`,
+			`postgresql_settings = { max_connections = "200" }`, "tls_auth_clients = false",
+			`labels = { team = "identity" }`}
+		k.test(t, append([]resource.TestStep{
+			{
+				Config: k.config(ns, name, "deletion_protection = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					k.stateIs("id", knownvalue.StringExact(ns+"/"+name)),
+					k.stateIs("version", knownvalue.StringExact("26")),
+					k.stateIs("current_version", knownvalue.StringExact("26")), // status.currentReleaseTag
+					k.stateIs("instances", knownvalue.Int64Exact(1)),
+					k.stateIs("plan", knownvalue.StringExact("standard-2")),
+					k.stateIs("relative_path", knownvalue.StringExact("/")),
+					k.stateIs("fqdn", knownvalue.Null()),
+					k.stateIs("admin_console_private", knownvalue.Bool(false)),
+					k.stateIs("postgresql_version", knownvalue.StringExact("15")),
+					k.stateIs("postgresql_instances", knownvalue.Int64Exact(1)),
+					k.stateIs("tls_enabled", knownvalue.Bool(true)),
+					k.stateIs("allow_all_namespaces", knownvalue.Bool(false)),
+					k.stateIs("restore", knownvalue.Null()),
+					k.stateIs("instance_namespace", knownvalue.StringRegexp(regexp.MustCompile(`^`+k.instanceNamespace(name)+`$`))),
+					// Every key the composition writes and the XRD lets through, and nothing else.
+					k.connectionIs("host", knownvalue.StringRegexp(host)),
+					k.connectionIs("username", knownvalue.StringExact("admin")),
+					k.connectionIs("password", knownvalue.StringRegexp(regexp.MustCompile(`^.{16,}$`))),
+					k.connectionIs("ca_certificate", knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`))),
+					k.connectionIs("url", knownvalue.Null()),
+					k.connectionIs("port", knownvalue.Null()),
+					k.connectionIs("database", knownvalue.Null()),
+					k.connectionIs("client_certificate", knownvalue.Null()),
+					claimConverged(t, k.api, ns, name,
+						specField(name+"-connection", "writeConnectionSecretToRef", "name"),
+						specField("26", "parameters", "service", "version"),
+						specField("/", "parameters", "service", "relativePath"),
+						specField("15", "parameters", "service", "postgreSQLParameters", "service", "majorVersion"),
+						specField(int64(1), "parameters", "service", "postgreSQLParameters", "instances"),
+						specField(int64(1), "parameters", "instances"),
+						statusMatches(`^[a-z]+day$`, "schedules", "maintenance", "dayOfWeek")),
+				},
+			},
+			{
+				// Everything of Keycloak's own changes in place; the connection stays.
+				Config: k.config(ns, name, updated...),
+				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue(k.addr(), tfjsonpath.New("connection_details").AtMapKey("host"), knownvalue.StringRegexp(host))),
+				ConfigStateChecks: []statecheck.StateCheck{
+					k.stateIs("relative_path", knownvalue.StringExact("/auth")),
+					k.stateIs("postgresql_version", knownvalue.StringExact("16")),
+					k.connectionIs("host", knownvalue.StringRegexp(host)),
+					k.connectionIs("username", knownvalue.StringExact("admin")),
+					claimConverged(t, k.api, ns, name,
+						specField("standard-4", "parameters", "size", "plan"),
+						specField("20Gi", "parameters", "size", "disk"),
+						specField("6Gi", "parameters", "size", "memory"),
+						specField(int64(2), "parameters", "instances"),
+						specField("guaranteed", "parameters", "service", "serviceLevel"),
+						specField("sso.example.com", "parameters", "service", "fqdn"),
+						specField("/auth", "parameters", "service", "relativePath"),
+						specField(true, "parameters", "service", "adminConsole", "private"),
+						specField("sso-admin.example.com", "parameters", "service", "adminConsole", "fqdn"),
+						specField("registry.example.com/theme:1", "parameters", "service", "customizationImage", "image"),
+						specField("registry", "parameters", "service", "customizationImage", "imagePullSecretRef", "name"),
+						specField("[map[destination:data/import source:/data/import]]", "parameters", "service", "customFiles"),
+						specField("realm", "parameters", "service", "customConfigurationRef"),
+						specField("[map[configMapRef:map[name:kc-env]] map[secretRef:map[name:kc-secrets]]]", "parameters", "service", "envFrom"),
+						specField("[map[name:truststore type:secret]]", "parameters", "service", "customMounts"),
+						specField("16", "parameters", "service", "postgreSQLParameters", "service", "majorVersion"),
+						specField(int64(2), "parameters", "service", "postgreSQLParameters", "instances"),
+						specField("30Gi", "parameters", "service", "postgreSQLParameters", "size", "disk"),
+						specField("map[max_connections:200]", "parameters", "service", "postgreSQLParameters", "service", "pgSettings"),
+						specField(false, "parameters", "tls", "authClients"),
+						labelIs("team", "identity")),
+				},
+			},
+		}, k.importSteps(ns, name, k.config(ns, name, updated...))...)...)
+	})
+
+	t.Run("version upgrade needs the guard", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		k.test(t,
+			resource.TestStep{
+				Config:            k.config(ns, name, "deletion_protection = false", `version = "25"`),
+				ConfigStateChecks: []statecheck.StateCheck{k.stateIs("current_version", knownvalue.StringExact("25"))},
+			},
+			resource.TestStep{
+				Config:      k.config(ns, name, "deletion_protection = false", `version = "26"`),
+				PlanOnly:    true,
+				ExpectError: majorUpgradeRefused("Keycloak", "25", "26"),
+			},
+			resource.TestStep{
+				Config:            k.config(ns, name, "deletion_protection = false", `version = "26"`, allowMajor),
+				ConfigPlanChecks:  k.upgradePlan(),
+				ConfigStateChecks: k.upgraded(t, ns, name, "26", "service", "version"),
+			},
+		)
+	})
+
+	t.Run("volumes only grow, PostgreSQL only goes up", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		base := []string{"deletion_protection = false", `disk = "20Gi"`, `postgresql_disk = "30Gi"`, `postgresql_version = "16"`}
+		k.test(t,
+			resource.TestStep{Config: k.config(ns, name, base...)},
+			resource.TestStep{
+				Config:      k.config(ns, name, "deletion_protection = false", `disk = "10Gi"`, `postgresql_disk = "30Gi"`, `postgresql_version = "16"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Disk cannot shrink.*disk\s+= "10Gi"`),
+			},
+			resource.TestStep{
+				Config:      k.config(ns, name, "deletion_protection = false", `disk = "20Gi"`, `postgresql_disk = "20Gi"`, `postgresql_version = "16"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Disk cannot shrink.*postgresql_disk\s+= "20Gi"`),
+			},
+			resource.TestStep{
+				Config:      k.config(ns, name, "deletion_protection = false", `disk = "20Gi"`, `postgresql_disk = "30Gi"`, `postgresql_version = "15"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(wrapped(`PostgreSQL version cannot go down.*runs version 16`)),
+			},
+		)
+	})
+
+	t.Run("drift is detected and repaired", func(t *testing.T) { k.driftIsRepaired(t, 3) })
+
+	t.Run("deletion protection refuses destroy", k.deletionProtectionRefusesDestroy)
+
+	t.Run("bad input is rejected at plan time", func(t *testing.T) {
+		k.rejectedAtPlanTime(t, []badInput{
+			{name: strings.Repeat("k", 28), want: `Attribute name string length must be between 1 and 27`},
+			{lines: []string{`version = "24"`}, want: `(?s)Attribute version value must be one of`},
+			{lines: []string{`instances = 4`}, want: `(?s)Attribute instances value must be between 0 and 3`},
+			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)guaranteed.*instances`},
+			{lines: []string{`plan = "standard-16"`}, want: `(?s)Plan\s+"standard-16"\s+is\s+not\s+offered\s+on\s+this\s+cluster`},
+			{lines: []string{`disk = "lots"`}, want: `(?s)Invalid size.*disk = "lots"`},
+			{lines: []string{`fqdn = "not a host"`}, want: `(?s)Attribute fqdn must be a host name`},
+			{lines: []string{`relative_path = "auth"`}, want: `(?s)Attribute relative_path must start with /`},
+			{lines: []string{`postgresql_version = "11"`}, want: `(?s)Attribute postgresql_version value must be one of`},
+			{lines: []string{`postgresql_instances = 0`}, want: `(?s)Attribute postgresql_instances value must be between 1 and 3`},
+			{lines: []string{`custom_files = [{ source = "/a", destination = "data/a" }]`}, want: wrapped(`Custom files need a customization image`)},
+			{lines: []string{`customization_image = "img:1"`, `custom_files = [{ source = "/a", destination = "/themes/a" }]`},
+				want: wrapped(`Invalid custom file destination.*lies in Keycloak's own folder "themes"`)},
+			{lines: []string{`customization_image = "img:1"`, `custom_files = [{ source = "/a", destination = "data/../../etc" }]`},
+				want: wrapped(`Invalid custom file destination.*no path traversal`)},
+			{lines: []string{`custom_mounts = [{ name = "x", type = "volume" }]`}, want: `(?s)value must be one of`},
+			{lines: []string{`env_from = [{ config_map = "a", secret = "b" }]`}, want: `(?s)Invalid Attribute Combination`},
+			{lines: []string{`restore = { source_instance = "other" }`}, want: wrapped(`No restore for Keycloak.*VSHNKeycloakBackup.*Remove restore`)},
+		})
+	})
+
+	t.Run("maintenance window attaches", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		k.test(t, resource.TestStep{
+			Config: adminProvider(ns) + k.instance("test", name) +
+				block("resource", "appcat_maintenance_window", "test", append(k.attachedTo("test"), `day_of_week = "wednesday"`, `time_of_day = "23:00:00"`)...),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(windowAddr, tfjsonpath.New("effective_day_of_week"), knownvalue.StringExact("wednesday")),
+				claimConverged(t, k.api, ns, name,
+					specField("wednesday", "parameters", "maintenance", "dayOfWeek"),
+					statusMatches(`^23:00:00$`, "schedules", "maintenance", "timeOfDay")),
+			},
+		})
+	})
+
+	t.Run("backups, users and metrics refuse a Keycloak instance at plan time", func(t *testing.T) {
+		ns := testNamespace(t)
+		ref := []string{`kind = "keycloak"`, `instance_id = "` + ns + `/sso"`}
+		refused := func(lacks string) *regexp.Regexp {
+			return regexp.MustCompile(wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` +
+				regexp.QuoteMeta(`], got: "keycloak". Keycloak instances have no `+lacks)))
+		}
+		var steps []resource.TestStep
+		for _, c := range []struct {
+			cfg  string
+			want *regexp.Regexp
+		}{
+			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
+			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
+			{block("data", "appcat_backups", "test", ref...), refused("backups")},
+			{block("data", "appcat_metrics_endpoint", "test", ref...), refused("metrics targets")},
+		} {
+			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: c.want})
+		}
+		k.test(t, steps...)
+	})
+
+	t.Run("data source reads an existing instance", func(t *testing.T) { k.dataSourceReadsInstance(t, 1) })
+}

@@ -88,8 +88,8 @@ ok "version $version"
 # not copy it into dist/; the checksum file lists it. Put it where the release would, under its
 # release name, and check that the effective config uploads it so.
 manifest="${name}_${version}_manifest.json"
-grep -q "name_template: '{{ .ProjectName }}_{{ .Version }}_manifest.json'\|name_template: \"{{ .ProjectName }}_{{ .Version }}_manifest.json\"\|name_template: '{{ .ProjectName }}_{{ .Version }}_manifest.json'" "$dist/config.yaml" ||
-	grep -q '_manifest.json' "$dist/config.yaml" || fail "the effective config uploads no ${name}_<version>_manifest.json"
+grep -q '{{ .ProjectName }}_{{ .Version }}_manifest.json' "$dist/config.yaml" ||
+	fail "the effective config uploads no ${name}_<version>_manifest.json"
 [ -f "$dist/$manifest" ] || cp terraform-registry-manifest.json "$dist/$manifest"
 tr -d ' \n\t' <"$dist/$manifest" | grep -q '"protocol_versions":\["6.0"\]' ||
 	fail "$manifest does not declare protocol_versions [\"6.0\"]"

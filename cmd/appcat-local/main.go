@@ -5,7 +5,7 @@
 //	appcat-local down    [--state-dir DIR] [--purge]
 //	appcat-local status  [--state-dir DIR]
 //	appcat-local env     [--state-dir DIR] [--token]
-//	appcat-local build   [controlplane|opentofu]
+//	appcat-local build   [controlplane|opentofu|goreleaser]
 //
 // The state dir defaults to .appcat-local in the repository root.
 package main
@@ -34,7 +34,8 @@ Usage:
   appcat-local status  show what runs
   appcat-local env     print the environment a terraform run needs (--token: host/token/CA instead)
   appcat-local build   build etcd, kube-apiserver and kube-controller-manager if their pins changed (up does it too);
-                       "build opentofu" builds bin/tofu (tools/opentofu) for the acceptance tests on OpenTofu
+                       "build opentofu" builds bin/tofu (tools/opentofu) for the acceptance tests on OpenTofu,
+                       "build goreleaser" bin/goreleaser (tools/goreleaser) for make release-check
 
 Run "appcat-local <command> -h" for the flags of a command.
 `
@@ -87,7 +88,8 @@ func stateDir(flagValue string) (string, error) {
 }
 
 // build builds the control plane binaries (or, with the argument opentofu, bin/tofu for the
-// acceptance tests on OpenTofu), so that CI can build them in a step of its own.
+// acceptance tests on OpenTofu; with goreleaser, bin/goreleaser for make release-check), so that
+// CI can build them in a step of its own.
 func build(args []string) error {
 	fs := flag.NewFlagSet("appcat-local build", flag.ContinueOnError)
 	if err := fs.Parse(args); err != nil {
@@ -99,7 +101,7 @@ func build(args []string) error {
 	case 1:
 		what = fs.Arg(0)
 	default:
-		return fmt.Errorf("build takes at most one argument (controlplane or opentofu), not %q", fs.Args())
+		return fmt.Errorf("build takes at most one argument (controlplane, opentofu or goreleaser), not %q", fs.Args())
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -123,8 +125,14 @@ func build(args []string) error {
 			return err
 		}
 		fmt.Printf("OpenTofu is %s (%s)\n", tofu, time.Since(started).Round(time.Second))
+	case "goreleaser":
+		goreleaser, err := localplatform.EnsureGoReleaser(context.Background(), root, os.Stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("GoReleaser is %s (%s)\n", goreleaser, time.Since(started).Round(time.Second))
 	default:
-		return fmt.Errorf("build: unknown %q (controlplane or opentofu)", what)
+		return fmt.Errorf("build: unknown %q (controlplane, opentofu or goreleaser)", what)
 	}
 	return nil
 }

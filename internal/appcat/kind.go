@@ -8,6 +8,9 @@ import "k8s.io/apimachinery/pkg/runtime/schema"
 // ClaimGroupVersion is the API group and version of every AppCat database claim.
 var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Version: "v1"}
 
+// ExoscaleGroupVersion is the API group and version of the Exoscale DBaaS claims (exoscale.go).
+var ExoscaleGroupVersion = schema.GroupVersion{Group: "exoscale.appcat.vshn.io", Version: "v1"}
+
 // Kind describes one AppCat service kind: everything the shared lifecycle needs to know that
 // differs between PostgreSQL, Redis, MariaDB and the kinds that follow. It is static data, so
 // nothing is discovered from the cluster at plan time.
@@ -16,6 +19,8 @@ type Kind struct {
 	Kind string
 	// Resource is the plural resource name, e.g. "vshnpostgresqls".
 	Resource string
+	// Group is the claim's API group and version; zero for ClaimGroupVersion.
+	Group schema.GroupVersion
 	// Service is the short service name used in instance namespaces, e.g. "postgresql".
 	Service string
 	// NameMaxLength is the platform's limit on the claim name.
@@ -51,10 +56,15 @@ type Kind struct {
 	// claim whose appcat.vshn.io/provider-config label names no ProviderConfig. Where AppCat
 	// registers no webhook for a kind, it stores deletionProtection but does not enforce it.
 	Webhook bool
+	// External: the service runs at a cloud provider, outside the cluster (the Exoscale DBaaS
+	// kinds). Its claim has only the provider's parameters: no instance namespace in its status, no
+	// SLI probes (so no SLA), and none of AppCat's security, scheduling, monitoring, instances,
+	// service level or restore blocks.
+	External bool
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, ExoscalePostgreSQL}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -74,8 +84,16 @@ type ConnectionKeys struct {
 
 // GVR is the claim's group/version/resource.
 func (k Kind) GVR() schema.GroupVersionResource {
-	return ClaimGroupVersion.WithResource(k.Resource)
+	return k.GroupVersion().WithResource(k.Resource)
+}
+
+// GroupVersion is the claim's API group and version.
+func (k Kind) GroupVersion() schema.GroupVersion {
+	if k.Group.Empty() {
+		return ClaimGroupVersion
+	}
+	return k.Group
 }
 
 // APIVersion is the claim's apiVersion string.
-func (k Kind) APIVersion() string { return ClaimGroupVersion.String() }
+func (k Kind) APIVersion() string { return k.GroupVersion().String() }

@@ -33,6 +33,7 @@ var Files = []string{
 	"crd-vshnredis.yaml",
 	"crd-vshnmariadbs.yaml",
 	"crd-vshngarages.yaml",
+	"crd-exoscalepostgresqls.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -49,6 +50,9 @@ const (
 	Version = "v1"
 )
 
+// ExoscaleGroup is the group of the Exoscale DBaaS claim kinds, version Version.
+const ExoscaleGroup = "exoscale.appcat.vshn.io"
+
 // APIGroup is the group of the backup kinds, version v1.
 const APIGroup = "api.appcat.vshn.io"
 
@@ -59,13 +63,14 @@ const (
 	CompositionRedis               = "vshnredis.vshn.appcat.vshn.io"
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
+	CompositionExoscalePostgreSQL  = "exoscalepostgres.exoscale.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim
 // whose spec.parameters.security.deletionProtection is true.
 const DeletionProtectionMessage = "DeletionProtection is enabled. To delete the instance, disable the deletionProtection in spec.parameters.security.deletionProtection"
 
-// MustClaimResources lists the resources of the claim kinds (group Group, version Version) whose
+// MustClaimResources lists the resources of the claim kinds (group Group or ExoscaleGroup, version Version) whose
 // CRDs the manifests install, in install order. It panics when the embedded manifests do not
 // decode, which their tests rule out.
 func MustClaimResources() []schema.GroupVersionResource {
@@ -77,8 +82,8 @@ func MustClaimResources() []schema.GroupVersionResource {
 	for _, o := range objs {
 		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
 		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
-		if o.GetKind() == "CustomResourceDefinition" && group == Group {
-			out = append(out, schema.GroupVersionResource{Group: Group, Version: Version, Resource: plural})
+		if o.GetKind() == "CustomResourceDefinition" && (group == Group || group == ExoscaleGroup) {
+			out = append(out, schema.GroupVersionResource{Group: group, Version: Version, Resource: plural})
 		}
 	}
 	return out

@@ -117,6 +117,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnredis.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/exoscalepostgresqls.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -137,6 +138,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnredis.vshn.appcat.vshn.io",
 		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
 		"AppCat/vshngarage.vshn.appcat.vshn.io",
+		"AppCat/exoscalepostgres.exoscale.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -163,20 +165,20 @@ func TestInstallOrder(t *testing.T) {
 func TestClaimResources(t *testing.T) {
 	var got []string
 	for _, gvr := range manifests.MustClaimResources() {
-		if gvr.Group != manifests.Group || gvr.Version != manifests.Version {
+		if gvr.Group != manifests.Group && gvr.Group != manifests.ExoscaleGroup || gvr.Version != manifests.Version {
 			t.Errorf("%v: not a claim resource", gvr)
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "exoscalepostgresqls"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 11 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 5 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 12 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 6 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}

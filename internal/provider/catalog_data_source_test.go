@@ -18,8 +18,12 @@ import (
 // kind, details and plans with their sizes — to a customer, and filters by kind.
 func TestAccCatalog(t *testing.T) {
 	ns := testNamespace(t)
+	// Sorted by name: the Exoscale entries (exoscale*) first, then garage, mariadb, postgres
+	// (StackGres), postgrescnpg, redis.
+	exoscale := []string{appcat.CompositionExoscalePostgreSQL}
+	vshn := len(exoscale) // index of the first VSHN entry
 	plan := func(service, plan int) tfjsonpath.Path {
-		return tfjsonpath.New("services").AtSliceIndex(service).AtMapKey("plans").AtSliceIndex(plan)
+		return tfjsonpath.New("services").AtSliceIndex(vshn + service).AtMapKey("plans").AtSliceIndex(plan)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -33,9 +37,14 @@ data "appcat_catalog" "redis" {
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				// sorted by name: garage, mariadb, postgres (StackGres), postgrescnpg, redis
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(5)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(len(exoscale)+5)),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"composition": knownvalue.StringExact(appcat.CompositionExoscalePostgreSQL),
+					"kind":        knownvalue.StringExact("exoscale_postgresql"),
+					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Exoscale PostgreSQL")}),
+					"plans":       knownvalue.ListSizeExact(22),
+				})),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(vshn+3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":        knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"composition": knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"kind":        knownvalue.StringExact("postgresql"),
@@ -50,8 +59,8 @@ data "appcat_catalog" "redis" {
 					"name": knownvalue.StringExact("standard-4"), "note": knownvalue.Null(),
 					"cpu": knownvalue.StringExact("900m"), "memory": knownvalue.StringExact("3984Mi"), "disk": knownvalue.StringExact("40Gi"),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(vshn+1).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(vshn), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"composition": knownvalue.StringExact(appcat.CompositionGarage),
 					"kind":        knownvalue.StringExact("garage"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Garage by VSHN")}),
@@ -138,7 +147,8 @@ func TestAccCatalogOffering(t *testing.T) {
 func TestKindOfComposition(t *testing.T) {
 	for composition, want := range map[string]string{
 		appcat.CompositionPostgreSQLCNPG: "postgresql", appcat.CompositionPostgreSQLStackGres: "postgresql",
-		appcat.CompositionRedis: "redis", appcat.CompositionMariaDB: "mariadb", "exoscalepostgres.exoscale.appcat.vshn.io": "",
+		appcat.CompositionRedis: "redis", appcat.CompositionMariaDB: "mariadb",
+		appcat.CompositionExoscalePostgreSQL: "exoscale_postgresql", "objectbuckets.appcat.vshn.io": "",
 	} {
 		if got, _ := kindOfComposition(composition); got != want {
 			t.Errorf("kindOfComposition(%s) = %q, want %q", composition, got, want)

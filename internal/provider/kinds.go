@@ -40,6 +40,7 @@ func instanceKinds() []instanceKind {
 		registered(redisKind{}),
 		registered(mariadbKind{}),
 		registered(garageKind{}),
+		registered(exoscalePostgreSQL),
 	}
 }
 
@@ -52,7 +53,7 @@ type kindSet struct {
 }
 
 var (
-	// anyKind is every kind: each has a connection secret, an instance namespace and an SLI.
+	// anyKind is every kind: each has a connection secret.
 	anyKind = kindSet{has: func(kindDescriptor) bool { return true }}
 	// kindsWithBackups have backup objects: the backup policy and the backups data source.
 	kindsWithBackups = kindSet{lacks: "backups", has: func(d kindDescriptor) bool { return d.api.Backups != nil }}
@@ -60,6 +61,8 @@ var (
 	kindsWithMaintenance = kindSet{lacks: "maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
 	// kindsWithUsers have database users: the database user and the connection's `user`.
 	kindsWithUsers = kindSet{lacks: "database users", has: func(d kindDescriptor) bool { return d.api.Users != nil }}
+	// kindsWithSLA run in the cluster, where AppCat probes them: the SLA reports.
+	kindsWithSLA = kindSet{lacks: "SLA", has: func(d kindDescriptor) bool { return !d.api.External }}
 	// kindsWithMetrics have exporters with monitors in the instance namespace: the metrics endpoint.
 	kindsWithMetrics = kindSet{lacks: "metrics targets in their instance namespace", has: func(d kindDescriptor) bool { return d.api.MetricsTargets }}
 )

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -78,7 +79,15 @@ type kindDescriptor struct {
 	// dropUserSQL is the SQL, in the kind's dialect, that drops a removed database user's role
 	// (and with dropDatabase its database); nil for kinds without database users.
 	dropUserSQL func(user, database string, dropDatabase bool) string
+	// lacks are attributes, common ones or the kind's own, that this kind's schema leaves out
+	// because its claims have no such field (the Exoscale kinds have no instances, security or
+	// monitoring blocks). Its model still has them: the engine reads and writes it through
+	// modelIO, which fills them with null.
+	lacks []string
 }
+
+// has tells whether the kind's schema has the attribute.
+func (d kindDescriptor) has(attr string) bool { return !slices.Contains(d.lacks, attr) }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's
 // "15", "16"): every version change is a major upgrade.

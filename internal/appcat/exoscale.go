@@ -32,6 +32,18 @@ var ExoscalePostgreSQL = exoscaleKind("ExoscalePostgreSQL", "exoscalepostgresqls
 	ConnectionKeys{Host: "POSTGRESQL_HOST", Port: "POSTGRESQL_PORT", Username: "POSTGRESQL_USER", Password: "POSTGRESQL_PASSWORD",
 		Database: "POSTGRESQL_DB", URL: "POSTGRESQL_URL", CA: "ca.crt"})
 
+// ExoscaleMySQL is MySQL at Exoscale (the XRD's connectionSecretKeys).
+var ExoscaleMySQL = exoscaleKind("ExoscaleMySQL", "exoscalemysqls", "exoscale-mysql",
+	[]string{"MYSQL_URL", "MYSQL_DB", "MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "ca.crt"},
+	ConnectionKeys{Host: "MYSQL_HOST", Port: "MYSQL_PORT", Username: "MYSQL_USER", Password: "MYSQL_PASSWORD",
+		Database: "MYSQL_DB", URL: "MYSQL_URL", CA: "ca.crt"})
+
+// ExoscaleRedis is Redis at Exoscale: no version to choose, no backup time, and no ca.crt (the
+// XRD's connectionSecretKeys).
+var ExoscaleRedis = exoscaleKind("ExoscaleRedis", "exoscaleredis", "exoscale-redis",
+	[]string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL"},
+	ConnectionKeys{Host: "REDIS_HOST", Port: "REDIS_PORT", Username: "REDIS_USERNAME", Password: "REDIS_PASSWORD", URL: "REDIS_URL"})
+
 // Compositions of the Exoscale kinds (the XRDs' defaultCompositionRef; ExoscaleKafka's XRD names
 // none, and its only composition is this one).
 const (

@@ -64,7 +64,7 @@ type Kind struct {
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, ExoscalePostgreSQL}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

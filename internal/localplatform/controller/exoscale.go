@@ -51,3 +51,31 @@ func exoscalePostgreSQLConnection(in connectionInput) connectionPlan {
 		"POSTGRESQL_URL":      fmt.Sprintf("postgres://%s:%s@%s:%s/%s?sslmode=require", user, in.password, host, port, db),
 	}}
 }
+
+// exoscaleMySQLConnection: as for PostgreSQL, with MySQL's keys and a mysql:// URL.
+func exoscaleMySQLConnection(in connectionInput) connectionPlan {
+	const user, db, port = "avnadmin", "defaultdb", "21699"
+	host := exoscaleHost(in)
+	return connectionPlan{values: map[string]string{
+		"MYSQL_HOST":     host,
+		"MYSQL_PORT":     port,
+		"MYSQL_USER":     user,
+		"MYSQL_PASSWORD": in.password,
+		"MYSQL_DB":       db,
+		"MYSQL_URL":      fmt.Sprintf("mysql://%s:%s@%s:%s/%s?ssl-mode=REQUIRED", user, in.password, host, port, db),
+	}}
+}
+
+// exoscaleRedisConnection: the XRD's keys, a rediss:// URL and no ca.crt (the composition copies
+// none).
+func exoscaleRedisConnection(in connectionInput) connectionPlan {
+	const user, port = "default", "21700"
+	host := exoscaleHost(in)
+	return connectionPlan{values: map[string]string{
+		"REDIS_HOST":     host,
+		"REDIS_PORT":     port,
+		"REDIS_USERNAME": user,
+		"REDIS_PASSWORD": in.password,
+		"REDIS_URL":      fmt.Sprintf("rediss://%s:%s@%s:%s", user, in.password, host, port),
+	}, noCA: true}
+}

@@ -19,6 +19,10 @@ func exoscaleKindInfo(kind, service, resource, composition, versionField, defaul
 
 var exoscalePostgreSQL = exoscaleKindInfo("ExoscalePostgreSQL", "exoscale-postgresql", "exoscalepostgresqls", "exoscalepostgres.exoscale.appcat.vshn.io", "majorVersion", "16")
 
+var exoscaleMySQL = exoscaleKindInfo("ExoscaleMySQL", "exoscale-mysql", "exoscalemysqls", "exoscalemysql.exoscale.appcat.vshn.io", "majorVersion", "8")
+
+var exoscaleRedis = exoscaleKindInfo("ExoscaleRedis", "exoscale-redis", "exoscaleredis", "exoscaleredis.exoscale.appcat.vshn.io", "", "")
+
 // TestExoscale: an Exoscale claim is provisioned as its composition does it — the connection
 // secret holds exactly the XRD's connectionSecretKeys; the status has the conditions and no
 // instance namespace, schedules or version (the claim's CRD has no such fields); the platform's
@@ -29,6 +33,8 @@ func TestExoscale(t *testing.T) {
 		keys []string
 	}{
 		{exoscalePostgreSQL, []string{"POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PASSWORD", "POSTGRESQL_PORT", "POSTGRESQL_URL", "POSTGRESQL_USER", "ca.crt"}},
+		{exoscaleMySQL, []string{"MYSQL_DB", "MYSQL_HOST", "MYSQL_PASSWORD", "MYSQL_PORT", "MYSQL_URL", "MYSQL_USER", "ca.crt"}},
+		{exoscaleRedis, []string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME"}},
 	} {
 		t.Run(tc.k.Kind, func(t *testing.T) {
 			u := user(t)

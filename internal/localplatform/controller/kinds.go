@@ -162,6 +162,8 @@ var kinds = []*kind{
 		defaultDisk:        "50Gi",
 	},
 	exoscaleKind("ExoscalePostgreSQL", "exoscale-postgresql", "exoscalepostgres.exoscale.appcat.vshn.io", "majorVersion", "16", exoscalePostgreSQLConnection),
+	exoscaleKind("ExoscaleMySQL", "exoscale-mysql", "exoscalemysql.exoscale.appcat.vshn.io", "majorVersion", "8", exoscaleMySQLConnection),
+	exoscaleKind("ExoscaleRedis", "exoscale-redis", "exoscaleredis.exoscale.appcat.vshn.io", "", "", exoscaleRedisConnection),
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

@@ -30,6 +30,8 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionMariaDB:             "VSHNMariaDB",
 		manifests.CompositionGarage:              "VSHNGarage",
 		manifests.CompositionExoscalePostgreSQL:  "ExoscalePostgreSQL",
+		manifests.CompositionExoscaleMySQL:       "ExoscaleMySQL",
+		manifests.CompositionExoscaleRedis:       "ExoscaleRedis",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -117,7 +119,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionExoscalePostgreSQL, manifests.CompositionGarage, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionExoscaleMySQL, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionGarage, manifests.CompositionMariaDB, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

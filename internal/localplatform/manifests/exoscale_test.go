@@ -44,6 +44,16 @@ var exoscaleKinds = []exoscaleKind{
 		defaults:  exoscaleDefaults("startup-4", map[string]any{"service.majorVersion": "16", "backup.timeOfDay": "21:30:00"}),
 		enums:     map[string][]any{"service.majorVersion": {"14", "15", "16"}},
 	},
+	{
+		claimKind: claimKind{kind: "ExoscaleMySQL", gvr: exoscaleGVR("exoscalemysqls"), ownComp: manifests.CompositionExoscaleMySQL, otherComp: manifests.CompositionRedis},
+		defaults:  exoscaleDefaults("startup-4", map[string]any{"service.majorVersion": "8", "backup.timeOfDay": "21:30:00"}),
+		enums:     map[string][]any{"service.majorVersion": {"8"}},
+	},
+	{
+		claimKind: claimKind{kind: "ExoscaleRedis", gvr: exoscaleGVR("exoscaleredis"), ownComp: manifests.CompositionExoscaleRedis, otherComp: manifests.CompositionRedis},
+		defaults:  exoscaleDefaults("startup-4", nil),
+		absent:    []string{"backup"},
+	},
 }
 
 func exoscaleGVR(resource string) schema.GroupVersionResource {

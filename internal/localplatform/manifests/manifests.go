@@ -34,6 +34,8 @@ var Files = []string{
 	"crd-vshnmariadbs.yaml",
 	"crd-vshngarages.yaml",
 	"crd-exoscalepostgresqls.yaml",
+	"crd-exoscalemysqls.yaml",
+	"crd-exoscaleredis.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -64,6 +66,8 @@ const (
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 	CompositionExoscalePostgreSQL  = "exoscalepostgres.exoscale.appcat.vshn.io"
+	CompositionExoscaleMySQL       = "exoscalemysql.exoscale.appcat.vshn.io"
+	CompositionExoscaleRedis       = "exoscaleredis.exoscale.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

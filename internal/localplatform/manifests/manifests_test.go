@@ -118,6 +118,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnmariadbs.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshngarages.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/exoscalepostgresqls.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscalemysqls.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscaleredis.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -139,6 +141,8 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnmariadb.vshn.appcat.vshn.io",
 		"AppCat/vshngarage.vshn.appcat.vshn.io",
 		"AppCat/exoscalepostgres.exoscale.appcat.vshn.io",
+		"AppCat/exoscalemysql.exoscale.appcat.vshn.io",
+		"AppCat/exoscaleredis.exoscale.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -170,15 +174,15 @@ func TestClaimResources(t *testing.T) {
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "exoscalepostgresqls"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "exoscalepostgresqls", "exoscalemysqls", "exoscaleredis"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 12 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 6 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 14 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 8 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles))
 	}

@@ -20,7 +20,7 @@ func TestAccCatalog(t *testing.T) {
 	ns := testNamespace(t)
 	// Sorted by name: the Exoscale entries (exoscale*) first, then garage, mariadb, postgres
 	// (StackGres), postgrescnpg, redis.
-	exoscale := []string{appcat.CompositionExoscalePostgreSQL}
+	exoscale := []string{appcat.CompositionExoscaleMySQL, appcat.CompositionExoscalePostgreSQL, appcat.CompositionExoscaleRedis}
 	vshn := len(exoscale) // index of the first VSHN entry
 	plan := func(service, plan int) tfjsonpath.Path {
 		return tfjsonpath.New("services").AtSliceIndex(vshn + service).AtMapKey("plans").AtSliceIndex(plan)
@@ -38,7 +38,7 @@ data "appcat_catalog" "redis" {
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(len(exoscale)+5)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"composition": knownvalue.StringExact(appcat.CompositionExoscalePostgreSQL),
 					"kind":        knownvalue.StringExact("exoscale_postgresql"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Exoscale PostgreSQL")}),
@@ -148,7 +148,8 @@ func TestKindOfComposition(t *testing.T) {
 	for composition, want := range map[string]string{
 		appcat.CompositionPostgreSQLCNPG: "postgresql", appcat.CompositionPostgreSQLStackGres: "postgresql",
 		appcat.CompositionRedis: "redis", appcat.CompositionMariaDB: "mariadb",
-		appcat.CompositionExoscalePostgreSQL: "exoscale_postgresql", "objectbuckets.appcat.vshn.io": "",
+		appcat.CompositionExoscalePostgreSQL: "exoscale_postgresql", appcat.CompositionExoscaleMySQL: "exoscale_mysql",
+		appcat.CompositionExoscaleRedis: "exoscale_redis", "objectbuckets.appcat.vshn.io": "",
 	} {
 		if got, _ := kindOfComposition(composition); got != want {
 			t.Errorf("kindOfComposition(%s) = %q, want %q", composition, got, want)

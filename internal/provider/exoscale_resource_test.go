@@ -41,7 +41,39 @@ var exoscalePostgreSQLAcc = exoscaleAcc{
 	settings: `jsonencode({ timezone = "Europe/Zurich", max_connections = 200 })`,
 }
 
+var exoscaleMySQLAcc = exoscaleAcc{
+	accKind: accKind{resourceType: "appcat_exoscale_mysql", displayName: "Exoscale MySQL", api: appcat.ExoscaleMySQL, namePrefix: "exomy"},
+	kind:    exoscaleMySQL,
+	connection: map[string]knownvalue.Check{
+		"port":           knownvalue.Int64Exact(21699),
+		"username":       knownvalue.StringExact("avnadmin"),
+		"password":       knownvalue.NotNull(),
+		"database":       knownvalue.StringExact("defaultdb"),
+		"url":            knownvalue.StringRegexp(regexp.MustCompile(`^mysql://avnadmin:[^@]+@[^:]+:21699/defaultdb\?ssl-mode=REQUIRED$`)),
+		"ca_certificate": knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
+	},
+	settings: `jsonencode({ sql_mode = "ANSI", max_allowed_packet = 67108864 })`,
+}
+
+var exoscaleRedisAcc = exoscaleAcc{
+	accKind: accKind{resourceType: "appcat_exoscale_redis", displayName: "Exoscale Redis", api: appcat.ExoscaleRedis, namePrefix: "exors"},
+	kind:    exoscaleRedis,
+	connection: map[string]knownvalue.Check{
+		"port":           knownvalue.Int64Exact(21700),
+		"username":       knownvalue.StringExact("default"),
+		"password":       knownvalue.NotNull(),
+		"database":       knownvalue.Null(),
+		"url":            knownvalue.StringRegexp(regexp.MustCompile(`^rediss://default:[^@]+@[^:]+:21700$`)),
+		"ca_certificate": knownvalue.Null(),
+	},
+	settings: `jsonencode({ maxmemory_policy = "allkeys-lru" })`,
+}
+
 func TestAccExoscalePostgreSQL(t *testing.T) { testAccExoscale(t, exoscalePostgreSQLAcc) }
+
+func TestAccExoscaleMySQL(t *testing.T) { testAccExoscale(t, exoscaleMySQLAcc) }
+
+func TestAccExoscaleRedis(t *testing.T) { testAccExoscale(t, exoscaleRedisAcc) }
 
 // testAccExoscale is the acceptance test of every Exoscale kind: the family's attributes, its
 // defaults as on the platform, in-place updates, import, plan-time errors, and the refusal of
@@ -140,7 +172,7 @@ func testAccExoscale(t *testing.T, e exoscaleAcc) {
 			{name: strings.Repeat("e", 58), want: `Attribute name string length must be between 1 and 57`},
 			{lines: []string{`zone = "ch-zrh-1"`}, want: `(?s)Attribute zone value must be one of`},
 			{lines: []string{`plan = "Startup 4"`}, want: `(?s)Attribute plan must be a plan name of Exoscale`},
-			{lines: []string{`plan = "startup-3"`}, want: wrapped(`Plan "startup-3" is not offered on this cluster.*startup-4 \(2 CPU, 4Gi memory, 80Gi disk\)`)},
+			{lines: []string{`plan = "startup-3"`}, want: wrapped(`Plan "startup-3" is not offered on this cluster.*startup-4 \(2 CPU, 4Gi memory`)},
 			{lines: []string{`maintenance_day_of_week = "someday"`}, want: `(?s)Attribute maintenance_day_of_week value must be one of`},
 			{lines: []string{`maintenance_time_of_day = "25:00:00"`}, want: `(?s)Attribute maintenance_time_of_day must be a time of day`},
 			{lines: []string{`ip_filter = ["everyone"]`}, want: `(?s)"everyone" is not an IP range`},

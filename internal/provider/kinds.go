@@ -41,6 +41,8 @@ func instanceKinds() []instanceKind {
 		registered(mariadbKind{}),
 		registered(garageKind{}),
 		registered(exoscalePostgreSQL),
+		registered(exoscaleMySQL),
+		registered(exoscaleRedis),
 	}
 }
 

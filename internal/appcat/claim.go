@@ -61,11 +61,13 @@ type Status struct {
 	// CurrentVersion and PreviousVersion are PostgreSQL's (the major version, or the pinned image
 	// tag on CloudNativePG); CurrentReleaseTag is Redis' (the image tag it runs); MariaDBVersion is
 	// MariaDB's ("11.4.2-MariaDB-log"). Kind.VersionStatus says which one a kind reports.
-	CurrentVersion    string     `json:"currentVersion,omitempty"`
-	PreviousVersion   string     `json:"previousVersion,omitempty"`
-	CurrentReleaseTag string     `json:"currentReleaseTag,omitempty"`
-	MariaDBVersion    string     `json:"mariadbVersion,omitempty"`
-	Schedules         *Schedules `json:"schedules,omitempty"`
+	CurrentVersion    string `json:"currentVersion,omitempty"`
+	PreviousVersion   string `json:"previousVersion,omitempty"`
+	CurrentReleaseTag string `json:"currentReleaseTag,omitempty"`
+	MariaDBVersion    string `json:"mariadbVersion,omitempty"`
+	// Version is ExoscaleKafka's: the Kafka version Exoscale reports.
+	Version   string     `json:"version,omitempty"`
+	Schedules *Schedules `json:"schedules,omitempty"`
 }
 
 // Status fields that report a version (Kind.VersionStatus).
@@ -74,6 +76,7 @@ const (
 	StatusPreviousVersion   = "previousVersion"
 	StatusCurrentReleaseTag = "currentReleaseTag"
 	StatusMariaDBVersion    = "mariadbVersion"
+	StatusVersion           = "version"
 )
 
 // Field is the status field of that name among those that report a version ("" for others).
@@ -87,6 +90,8 @@ func (s Status) Field(name string) string {
 		return s.CurrentReleaseTag
 	case StatusMariaDBVersion:
 		return s.MariaDBVersion
+	case StatusVersion:
+		return s.Version
 	}
 	return ""
 }

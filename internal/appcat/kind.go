@@ -9,6 +9,9 @@ import "k8s.io/apimachinery/pkg/runtime/schema"
 // every kind whose GroupVersion is unset.
 var ClaimGroupVersion = schema.GroupVersion{Group: "vshn.appcat.vshn.io", Version: "v1"}
 
+// ExoscaleGroupVersion is the API group and version of the Exoscale DBaaS claims (exoscale.go).
+var ExoscaleGroupVersion = schema.GroupVersion{Group: "exoscale.appcat.vshn.io", Version: "v1"}
+
 // Kind describes one AppCat service kind: everything the shared lifecycle needs to know that
 // differs between PostgreSQL, Redis, MariaDB and the kinds that follow. It is static data, so
 // nothing is discovered from the cluster at plan time.
@@ -60,10 +63,15 @@ type Kind struct {
 	// rules) but not the appcat.vshn.io/provider-config label (ObjectBucket's,
 	// pkg/controller/webhooks/objectbuckets.go).
 	WebhookIgnoresProviderConfig bool
+	// External: the service runs at a cloud provider, outside the cluster (the Exoscale DBaaS
+	// kinds). Its claim has only the provider's parameters: no instance namespace in its status, no
+	// SLI probes (so no SLA), and none of AppCat's security, scheduling, monitoring, instances,
+	// service level or restore blocks.
+	External bool
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

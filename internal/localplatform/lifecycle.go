@@ -164,7 +164,8 @@ type Status struct {
 	Claims map[string]int
 }
 
-// ClaimResources are the claim kinds of the AppCat API (group vshn.appcat.vshn.io, v1): those
+// ClaimResources are the claim kinds of the AppCat API (groups vshn.appcat.vshn.io and
+// exoscale.appcat.vshn.io, v1): those
 // whose CRDs the manifests install.
 var ClaimResources = manifests.MustClaimResources()
 

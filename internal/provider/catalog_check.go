@@ -39,7 +39,9 @@ type attributeGetter interface {
 func (r *instanceResource[M, P]) plannedOffering(ctx context.Context, src attributeGetter, m *M) (offering, diag.Diagnostics) {
 	var o offering
 	diags := src.GetAttribute(ctx, path.Root("plan"), &o.plan)
-	diags.Append(src.GetAttribute(ctx, path.Root("service_level"), &o.level)...)
+	if r.kind.descriptor().has("service_level") {
+		diags.Append(src.GetAttribute(ctx, path.Root("service_level"), &o.level)...)
+	}
 	_, composition, ds := r.kind.expand(ctx, m)
 	diags.Append(ds...)
 	if composition == "" {

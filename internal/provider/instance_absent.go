@@ -14,12 +14,6 @@ import (
 // attributes, so that one model serves every kind, but where the kind's claims have no field for
 // an attribute it is optional without a default, stays null, and setting it fails at plan time.
 
-// has tells whether the kind's claims have the field behind a common attribute.
-func (d kindDescriptor) has(attribute string) bool {
-	_, absent := d.absent[attribute]
-	return !absent
-}
-
 // absentDoc documents an attribute the kind lacks.
 func absentDoc(d kindDescriptor, field string) string {
 	return fmt.Sprintf("Not available for %s: `%s` claims have no `%s`. Always null; a plan that sets it fails.", d.displayName, d.api.Kind, field)

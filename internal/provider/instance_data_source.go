@@ -90,6 +90,7 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	var m M
+	resp.Diagnostics.Append(d.resource.clear(ctx, &m)...)
 	resp.Diagnostics.Append(d.resource.flatten(ctx, claim, secret, &m, true)...)
 	obj, diags := d.withoutTimeouts(ctx, &m)
 	resp.Diagnostics.Append(diags...)
@@ -104,23 +105,17 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 var resourceOnlyAttributes = map[string]bool{"allow_major_version_upgrade": true}
 
 // withoutTimeouts converts the resource model into the data source's object: the same
-// attributes, minus the resource's timeouts block.
+// attributes, minus the resource's timeouts block (and those only resources have).
 func (d *instanceDataSource[M, P]) withoutTimeouts(ctx context.Context, m *M) (types.Object, diag.Diagnostics) {
-	full := d.resourceSchema(ctx).Type().(types.ObjectType)                                                            //nolint:forcetypeassert // a schema's type is always an object
+	full := d.resource.fullType(ctx)
 	d.resource.kind.common(m).Timeouts.Object = types.ObjectNull(full.AttrTypes["timeouts"].(timeouts.Type).AttrTypes) //nolint:forcetypeassert // the timeouts block's type
-	obj, diags := types.ObjectValueFrom(ctx, full.AttrTypes, m)
-	if diags.HasError() {
-		return obj, diags
-	}
-	attrTypes, values := map[string]attr.Type{}, map[string]attr.Value{}
-	for k, v := range obj.Attributes() {
+	attrTypes := map[string]attr.Type{}
+	for k, t := range d.resourceSchema(ctx).Type().(types.ObjectType).AttrTypes { //nolint:forcetypeassert // a schema's type is always an object
 		if k != "timeouts" && !resourceOnlyAttributes[k] {
-			attrTypes[k], values[k] = full.AttrTypes[k], v
+			attrTypes[k] = t
 		}
 	}
-	out, ds := types.ObjectValue(attrTypes, values)
-	diags.Append(ds...)
-	return out, diags
+	return d.resource.object(ctx, m, attrTypes)
 }
 
 // computedAttribute turns a resource attribute into a computed data source attribute of the same

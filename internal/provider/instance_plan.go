@@ -27,7 +27,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.get(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -42,7 +42,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	var prior *M
 	if !req.State.Raw.IsNull() {
 		var state M
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(r.get(ctx, req.State, &state)...)
 		prior = &state
 		checkVersionOnlyGoesUp(d, r.kind.common(&state).Version, common.Version, &resp.Diagnostics)
 		if d.instancesFixed {
@@ -67,7 +67,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.set(ctx, &resp.Plan, &plan)...)
 	if len(resp.RequiresReplace) > 0 {
 		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "replace")
 	}
@@ -76,7 +76,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 // refuseProtectedDelete fails the plan when it would delete an instance that has deletion
 // protection on, so that nothing changes; Delete checks again at apply time.
 func (r *instanceResource[M, P]) refuseProtectedDelete(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics, action string) {
-	if req.State.Raw.IsNull() {
+	if req.State.Raw.IsNull() || !r.kind.descriptor().has("deletion_protection") {
 		return
 	}
 	var protected types.Bool

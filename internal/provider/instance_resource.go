@@ -46,12 +46,23 @@ func (r *instanceResource[M, P]) Metadata(_ context.Context, req resource.Metada
 }
 
 func (r *instanceResource[M, P]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = r.schema(ctx, true)
+}
+
+// schema is the resource's schema; without lacking, the full one that the model fits, with the
+// attributes the kind lacks (model_io.go).
+func (r *instanceResource[M, P]) schema(ctx context.Context, lacking bool) schema.Schema {
 	d := r.kind.descriptor()
 	attrs := commonAttributes(d)
 	for name, a := range r.kind.attributes() {
 		attrs[name] = a
 	}
-	resp.Schema = schema.Schema{
+	if lacking {
+		for _, name := range d.lacks {
+			delete(attrs, name)
+		}
+	}
+	return schema.Schema{
 		MarkdownDescription: d.description,
 		Attributes:          attrs,
 		Blocks:              map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
@@ -70,7 +81,7 @@ func (r *instanceResource[M, P]) fieldManager() string {
 
 func (r *instanceResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(r.get(ctx, req.Plan, &plan)...)
 	client, diags := r.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -89,8 +100,8 @@ func (r *instanceResource[M, P]) Create(ctx context.Context, req resource.Create
 
 func (r *instanceResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, prior M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	resp.Diagnostics.Append(r.get(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(r.get(ctx, req.State, &prior)...)
 	client, diags := r.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -154,7 +165,7 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 	if action == "update" && !plannedConnection.IsUnknown() {
 		common.Connection = plannedConnection
 	}
-	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(r.set(ctx, state, plan)...)
 	if diags.HasError() {
 		return
 	}
@@ -172,12 +183,12 @@ func (r *instanceResource[M, P]) applyAndWait(ctx context.Context, client *appca
 		return
 	}
 	diags.Append(r.flatten(ctx, readyClaim, secret, plan, false)...)
-	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(r.set(ctx, state, plan)...)
 }
 
 func (r *instanceResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.get(ctx, req.State, &state)...)
 	client, diags := r.data.appcatClient()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -207,12 +218,12 @@ func (r *instanceResource[M, P]) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	resp.Diagnostics.Append(r.flatten(ctx, claim, secret, &state, len(imported) > 0)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(r.set(ctx, &resp.State, &state)...)
 }
 
 func (r *instanceResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(r.get(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -201,9 +201,13 @@ func boolWithDefault(doc string, def bool) schema.BoolAttribute {
 // instanceDescription is a resource's markdown description: what it is, what the apply waits
 // for, and what the kind adds.
 func instanceDescription(displayName string, k appcat.Kind, more string) string {
-	return fmt.Sprintf("A %s instance of the VSHN Application Catalog (a `%s` claim). "+
+	article := "A"
+	if strings.ContainsAny(displayName[:1], "AEIOU") {
+		article = "An"
+	}
+	return fmt.Sprintf("%s %s instance of the VSHN Application Catalog (a `%s` claim). "+
 		"The apply waits until the platform reports the instance ready and its connection secret complete; "+
-		"`connection_details` then holds how to connect (sensitive).\n\n%s", displayName, k.Kind, more)
+		"`connection_details` then holds how to connect (sensitive).\n\n%s", article, displayName, k.Kind, more)
 }
 
 func stringListAttribute(doc string) schema.ListAttribute {

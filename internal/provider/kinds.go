@@ -44,6 +44,9 @@ func instanceKinds() []instanceKind {
 		registered(nextcloudKind{}),
 		registered(keycloakKind{}),
 		registered(forgejoKind{}),
+		registered(exoscalePostgreSQL),
+		registered(exoscaleMySQL),
+		registered(exoscaleRedis),
 	}
 }
 
@@ -56,7 +59,7 @@ type kindSet struct {
 }
 
 var (
-	// anyKind is every kind: each has a connection secret, an instance namespace and an SLI.
+	// anyKind is every kind: each has a connection secret.
 	anyKind = kindSet{has: func(kindDescriptor) bool { return true }}
 	// kindsWithBackups have backup objects: the backup policy and the backups data source.
 	kindsWithBackups = kindSet{lacks: "backups", has: func(d kindDescriptor) bool { return d.api.Backups != nil }}
@@ -64,6 +67,8 @@ var (
 	kindsWithMaintenance = kindSet{lacks: "maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
 	// kindsWithUsers have database users: the database user and the connection's `user`.
 	kindsWithUsers = kindSet{lacks: "database users", has: func(d kindDescriptor) bool { return d.api.Users != nil }}
+	// kindsWithSLA run in the cluster, where AppCat probes them: the SLA reports.
+	kindsWithSLA = kindSet{lacks: "SLA", has: func(d kindDescriptor) bool { return !d.api.External }}
 	// kindsWithMetrics have exporters with monitors in the instance namespace: the metrics endpoint.
 	kindsWithMetrics = kindSet{lacks: "metrics targets in their instance namespace", has: func(d kindDescriptor) bool { return d.api.MetricsTargets }}
 )

@@ -95,6 +95,18 @@ type kindDescriptor struct {
 	// an attribute is optional without a default, stays null, and a plan that sets it fails on
 	// the attribute (instance_absent.go).
 	absent map[string]string
+	// lacks are attributes, common ones or the kind's own, that this kind's schema leaves out
+	// because its claims have no such field (the Exoscale kinds have no instances, security or
+	// monitoring blocks). Its model still has them: the engine reads and writes it through
+	// modelIO, which fills them with null.
+	lacks []string
+}
+
+// has tells whether the kind's claims have the field behind an attribute: false for one the kind
+// lacks (left out of its schema) or has absent (kept in the schema, always null).
+func (d kindDescriptor) has(attr string) bool {
+	_, absent := d.absent[attr]
+	return !absent && !slices.Contains(d.lacks, attr)
 }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's

@@ -5,11 +5,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-// Group and version of every claim kind this controller serves.
+// Group and version of the claim kinds this controller serves, unless a row names its own group.
 const (
-	claimGroup      = "vshn.appcat.vshn.io"
-	claimVersion    = "v1"
-	claimAPIVersion = claimGroup + "/" + claimVersion
+	claimGroup   = "vshn.appcat.vshn.io"
+	claimVersion = "v1"
 )
 
 // kind describes one claim kind. The reconciler is written once against this table, so adding a
@@ -18,6 +17,8 @@ const (
 type kind struct {
 	// Kind of the claim, e.g. VSHNPostgreSQL; the composite is "X" + Kind.
 	Kind string
+	// Group is the claim's API group; "" for claimGroup.
+	Group string
 	// Service is the short service name used in the instance namespace vshn-<service>-<composite>.
 	Service string
 	// DefaultComposition is what Crossplane would put into spec.compositionRef.name.
@@ -45,10 +46,35 @@ type kind struct {
 	monitoring func(obj *unstructured.Unstructured, composite string) monitoringPlan
 	// defaultDisk is the disk of the kind's default plan, for a claim that sets none (metrics.go).
 	defaultDisk string
+	// external: the service runs at a cloud provider, not in the cluster (exoscale.go). AppCat
+	// gives it no instance namespace, no viewer binding and no SLI probes; the controller still
+	// keeps its memory in a namespace of its own, named like an instance namespace, which it does
+	// not report in the claim's status and grants nobody.
+	external bool
 }
 
 func (k *kind) gvk() schema.GroupVersionKind {
-	return schema.GroupVersionKind{Group: claimGroup, Version: claimVersion, Kind: k.Kind}
+	group := k.Group
+	if group == "" {
+		group = claimGroup
+	}
+	return schema.GroupVersionKind{Group: group, Version: claimVersion, Kind: k.Kind}
+}
+
+// apiVersion is the claim's (and its composite's) apiVersion.
+func (k *kind) apiVersion() string { return k.gvk().GroupVersion().String() }
+
+// instanceNS is the namespace the controller keeps the claim's instance (or, for an external
+// kind, only its memory) in; "" before the claim has a composite. For the VSHN kinds it is the
+// one reported in status.instanceNamespace.
+func (k *kind) instanceNS(obj *unstructured.Unstructured) string {
+	if !k.external {
+		return str(obj, "status", "instanceNamespace")
+	}
+	if composite := specString(obj, "resourceRef", "name"); composite != "" {
+		return instanceNamespace(k, composite)
+	}
+	return ""
 }
 
 func (k *kind) compositeKind() string { return "X" + k.Kind }
@@ -183,6 +209,9 @@ var kinds = []*kind{
 		maintenance:        true,
 		defaultDisk:        "50Gi",
 	},
+	exoscaleKind("ExoscalePostgreSQL", "exoscale-postgresql", "exoscalepostgres.exoscale.appcat.vshn.io", "majorVersion", "16", exoscalePostgreSQLConnection),
+	exoscaleKind("ExoscaleMySQL", "exoscale-mysql", "exoscalemysql.exoscale.appcat.vshn.io", "majorVersion", "8", exoscaleMySQLConnection),
+	exoscaleKind("ExoscaleRedis", "exoscale-redis", "exoscaleredis.exoscale.appcat.vshn.io", "", "", exoscaleRedisConnection),
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

@@ -84,7 +84,13 @@ func TestLayersAgree(t *testing.T) {
 			if !catalog[row.DefaultComposition] {
 				t.Errorf("the catalog has no entry for the default composition %s", row.DefaultComposition)
 			}
-			if !slices.Contains(customer[claimGroup], k.Resource) {
+			if row.gvk().GroupVersion() != k.GVR().GroupVersion() {
+				t.Errorf("group %s on the platform, %s in the API layer", row.gvk().GroupVersion(), k.GVR().GroupVersion())
+			}
+			if row.external != k.External {
+				t.Errorf("external: platform %v, API layer %v", row.external, k.External)
+			}
+			if !slices.Contains(customer[k.GVR().GroupVersion().Group], k.Resource) {
 				t.Errorf("the customer role may not manage %s", k.Resource)
 			}
 			// AppCat's webhook refuses deletion of protected claims and unknown provider

@@ -76,7 +76,7 @@ func (r *reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		res, err = r.provision(ctx, obj)
 	}
 	res, err = r.handleError(ctx, obj, res, err)
-	if err == nil && obj.GetDeletionTimestamp() == nil {
+	if err == nil && obj.GetDeletionTimestamp() == nil && !r.kind.external {
 		res = r.probeSLA(ctx, obj, res) // sla_probes.go
 	}
 	if err == nil {
@@ -192,7 +192,7 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 // this far has neither yet: they are created without reading first (a clash still shows as
 // AlreadyExists).
 func (r *reconciler) ensureInstance(ctx context.Context, obj *unstructured.Unstructured, instanceNS, composite string) error {
-	fresh := str(obj, "status", "instanceNamespace") == ""
+	fresh := !r.kind.external && r.kind.instanceNS(obj) == "" // an external kind's namespace is not reported: look first
 	if err := r.ensureInstanceNamespace(ctx, obj, instanceNS, composite, fresh); err != nil {
 		return err
 	}
@@ -200,6 +200,9 @@ func (r *reconciler) ensureInstance(ctx context.Context, obj *unstructured.Unstr
 		if err := r.ensureMonitoring(ctx, obj, instanceNS, composite); err != nil { // monitoring_objects.go
 			return err
 		}
+	}
+	if r.kind.external {
+		return nil // nothing runs there that a customer could look at
 	}
 	return r.ensureViewerBinding(ctx, obj, instanceNS, fresh)
 }
@@ -238,7 +241,7 @@ func (r *reconciler) ensureEnvelope(ctx context.Context, obj *unstructured.Unstr
 	composite := specString(obj, "resourceRef", "name")
 	if composite == "" {
 		composite = compositeName(obj.GetName())
-		ref := map[string]any{"apiVersion": claimAPIVersion, "kind": r.kind.compositeKind(), "name": composite}
+		ref := map[string]any{"apiVersion": r.kind.apiVersion(), "kind": r.kind.compositeKind(), "name": composite}
 		if err := unstructured.SetNestedMap(obj.Object, ref, "spec", "resourceRef"); err != nil {
 			return "", err
 		}
@@ -309,7 +312,9 @@ func statusCopy(obj *unstructured.Unstructured) map[string]any {
 func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS string, ready bool) map[string]any {
 	gen := obj.GetGeneration()
 	status := statusCopy(obj)
-	status["instanceNamespace"] = instanceNS
+	if !r.kind.external {
+		status["instanceNamespace"] = instanceNS
+	}
 	if s := effectiveSchedules(r.kind, obj); s != nil {
 		status["schedules"] = s
 	}
@@ -353,7 +358,10 @@ func (r *reconciler) writeStatus(ctx context.Context, obj *unstructured.Unstruct
 	claimBefore, stateBefore := splitState(obj.Object["status"])
 	claimAfter, stateAfter := splitState(status)
 	if !sameJSON(stateBefore, stateAfter) {
-		instanceNS, _ := status["instanceNamespace"].(string)
+		instanceNS, _ := status["instanceNamespace"].(string) // the one just provisioned
+		if r.kind.external {
+			instanceNS = r.kind.instanceNS(obj)
+		}
 		if err := r.saveState(ctx, obj, instanceNS, stateAfter); err != nil {
 			return err
 		}

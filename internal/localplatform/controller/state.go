@@ -50,7 +50,7 @@ type stateKey struct{}
 
 // loadState reads the instance's memory and merges it into obj's status.
 func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructured) (context.Context, error) {
-	st, cm, err := readState(ctx, r.client, str(obj, "status", "instanceNamespace"))
+	st, cm, err := readState(ctx, r.client, r.kind.instanceNS(obj))
 	if err != nil {
 		return ctx, err
 	}

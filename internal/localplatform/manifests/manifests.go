@@ -37,6 +37,9 @@ var Files = []string{
 	"crd-vshnnextclouds.yaml",
 	"crd-vshnkeycloaks.yaml",
 	"crd-vshnforgejoes.yaml",
+	"crd-exoscalepostgresqls.yaml",
+	"crd-exoscalemysqls.yaml",
+	"crd-exoscaleredis.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -53,6 +56,9 @@ const (
 	Version = "v1"
 )
 
+// ExoscaleGroup is the group of the Exoscale DBaaS claim kinds, version Version.
+const ExoscaleGroup = "exoscale.appcat.vshn.io"
+
 // APIGroup is the group of the backup kinds, version v1.
 const APIGroup = "api.appcat.vshn.io"
 
@@ -67,13 +73,16 @@ const (
 	CompositionNextcloud           = "vshnnextcloud.vshn.appcat.vshn.io"
 	CompositionKeycloak            = "vshnkeycloak.vshn.appcat.vshn.io"
 	CompositionForgejo             = "vshnforgejo.vshn.appcat.vshn.io"
+	CompositionExoscalePostgreSQL  = "exoscalepostgres.exoscale.appcat.vshn.io"
+	CompositionExoscaleMySQL       = "exoscalemysql.exoscale.appcat.vshn.io"
+	CompositionExoscaleRedis       = "exoscaleredis.exoscale.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim
 // whose spec.parameters.security.deletionProtection is true.
 const DeletionProtectionMessage = "DeletionProtection is enabled. To delete the instance, disable the deletionProtection in spec.parameters.security.deletionProtection"
 
-// MustClaimResources lists the resources of the claim kinds (group Group, version Version) whose
+// MustClaimResources lists the resources of the claim kinds (group Group or ExoscaleGroup, version Version) whose
 // CRDs the manifests install, in install order. It panics when the embedded manifests do not
 // decode, which their tests rule out.
 func MustClaimResources() []schema.GroupVersionResource {
@@ -85,8 +94,8 @@ func MustClaimResources() []schema.GroupVersionResource {
 	for _, o := range objs {
 		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
 		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
-		if o.GetKind() == "CustomResourceDefinition" && group == Group {
-			out = append(out, schema.GroupVersionResource{Group: Group, Version: Version, Resource: plural})
+		if o.GetKind() == "CustomResourceDefinition" && (group == Group || group == ExoscaleGroup) {
+			out = append(out, schema.GroupVersionResource{Group: group, Version: Version, Resource: plural})
 		}
 	}
 	return out

@@ -121,6 +121,9 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnnextclouds.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnkeycloaks.vshn.appcat.vshn.io",
 		"CustomResourceDefinition/vshnforgejoes.vshn.appcat.vshn.io",
+		"CustomResourceDefinition/exoscalepostgresqls.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscalemysqls.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscaleredis.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -146,6 +149,9 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/vshnnextcloud.vshn.appcat.vshn.io",
 		"AppCat/vshnkeycloak.vshn.appcat.vshn.io",
 		"AppCat/vshnforgejo.vshn.appcat.vshn.io",
+		"AppCat/exoscalepostgres.exoscale.appcat.vshn.io",
+		"AppCat/exoscalemysql.exoscale.appcat.vshn.io",
+		"AppCat/exoscaleredis.exoscale.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -172,20 +178,20 @@ func TestInstallOrder(t *testing.T) {
 func TestClaimResources(t *testing.T) {
 	var got []string
 	for _, gvr := range manifests.MustClaimResources() {
-		if gvr.Group != manifests.Group || gvr.Version != manifests.Version {
+		if gvr.Group != manifests.Group && gvr.Group != manifests.ExoscaleGroup || gvr.Version != manifests.Version {
 			t.Errorf("%v: not a claim resource", gvr)
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes", "exoscalepostgresqls", "exoscalemysqls", "exoscaleredis"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 16 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 9 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 19 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 12 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}

@@ -1,0 +1,4 @@
+import {
+  to = appcat_exoscale_mysql.shop
+  id = "my-namespace/my-shop"
+}

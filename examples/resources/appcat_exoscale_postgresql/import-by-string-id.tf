@@ -1,0 +1,4 @@
+import {
+  to = appcat_exoscale_postgresql.orders
+  id = "my-namespace/my-orders"
+}

@@ -1,0 +1,4 @@
+import {
+  to = appcat_exoscale_redis.cache
+  id = "my-namespace/my-cache"
+}

@@ -1,0 +1,243 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
+)
+
+// exoscaleAcc is one Exoscale kind under test: what differs between them.
+type exoscaleAcc struct {
+	accKind
+	kind exoscaleKind
+	// connection are the connection_details the kind's secret fills, with checks on their values.
+	connection map[string]knownvalue.Check
+	// settings is a value of the kind's settings that Exoscale takes.
+	settings string
+}
+
+var exoscalePostgreSQLAcc = exoscaleAcc{
+	accKind: accKind{resourceType: "appcat_exoscale_postgresql", displayName: "Exoscale PostgreSQL", api: appcat.ExoscalePostgreSQL, namePrefix: "exopg"},
+	kind:    exoscalePostgreSQL,
+	connection: map[string]knownvalue.Check{
+		"port":           knownvalue.Int64Exact(21699),
+		"username":       knownvalue.StringExact("avnadmin"),
+		"password":       knownvalue.NotNull(),
+		"database":       knownvalue.StringExact("defaultdb"),
+		"url":            knownvalue.StringRegexp(regexp.MustCompile(`^postgres://avnadmin:[^@]+@[^:]+:21699/defaultdb\?sslmode=require$`)),
+		"ca_certificate": knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
+	},
+	settings: `jsonencode({ timezone = "Europe/Zurich", max_connections = 200 })`,
+}
+
+var exoscaleMySQLAcc = exoscaleAcc{
+	accKind: accKind{resourceType: "appcat_exoscale_mysql", displayName: "Exoscale MySQL", api: appcat.ExoscaleMySQL, namePrefix: "exomy"},
+	kind:    exoscaleMySQL,
+	connection: map[string]knownvalue.Check{
+		"port":           knownvalue.Int64Exact(21699),
+		"username":       knownvalue.StringExact("avnadmin"),
+		"password":       knownvalue.NotNull(),
+		"database":       knownvalue.StringExact("defaultdb"),
+		"url":            knownvalue.StringRegexp(regexp.MustCompile(`^mysql://avnadmin:[^@]+@[^:]+:21699/defaultdb\?ssl-mode=REQUIRED$`)),
+		"ca_certificate": knownvalue.StringRegexp(regexp.MustCompile(`^-----BEGIN CERTIFICATE-----`)),
+	},
+	settings: `jsonencode({ sql_mode = "ANSI", max_allowed_packet = 67108864 })`,
+}
+
+var exoscaleRedisAcc = exoscaleAcc{
+	accKind: accKind{resourceType: "appcat_exoscale_redis", displayName: "Exoscale Redis", api: appcat.ExoscaleRedis, namePrefix: "exors"},
+	kind:    exoscaleRedis,
+	connection: map[string]knownvalue.Check{
+		"port":           knownvalue.Int64Exact(21700),
+		"username":       knownvalue.StringExact("default"),
+		"password":       knownvalue.NotNull(),
+		"database":       knownvalue.Null(),
+		"url":            knownvalue.StringRegexp(regexp.MustCompile(`^rediss://default:[^@]+@[^:]+:21700$`)),
+		"ca_certificate": knownvalue.Null(),
+	},
+	settings: `jsonencode({ maxmemory_policy = "allkeys-lru" })`,
+}
+
+func TestAccExoscalePostgreSQL(t *testing.T) { testAccExoscale(t, exoscalePostgreSQLAcc) }
+
+func TestAccExoscaleMySQL(t *testing.T) { testAccExoscale(t, exoscaleMySQLAcc) }
+
+func TestAccExoscaleRedis(t *testing.T) { testAccExoscale(t, exoscaleRedisAcc) }
+
+// testAccExoscale is the acceptance test of every Exoscale kind: the family's attributes, its
+// defaults as on the platform, in-place updates, import, plan-time errors, and the refusal of
+// everything AppCat offers only for its own services.
+func testAccExoscale(t *testing.T, e exoscaleAcc) {
+	k, d := e.accKind, e.kind.descriptor()
+
+	t.Run("create, update in place, import", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		host := regexp.MustCompile(`^` + name + `-[a-z]{5}\.de-fra-1\.dbaas\.exoscale\.localhost$`)
+		created := []statecheck.StateCheck{
+			k.stateIs("id", knownvalue.StringExact(ns+"/"+name)),
+			k.stateIs("zone", knownvalue.StringExact("de-fra-1")),
+			k.stateIs("plan", knownvalue.StringExact(e.kind.defaultPlan)),
+			k.stateIs("ip_filter", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("0.0.0.0/0")})),
+			k.stateIs("maintenance_day_of_week", knownvalue.StringExact("tuesday")),
+			k.stateIs("maintenance_time_of_day", knownvalue.StringExact("22:30:00")),
+			k.stateIs("settings", knownvalue.Null()),
+			k.stateIs("connection_secret_name", knownvalue.StringExact(name+"-connection")),
+			k.connectionIs("host", knownvalue.StringRegexp(host)),
+			k.connectionIs("client_certificate", knownvalue.Null()),
+			k.connectionIs("load_balancer_ip", knownvalue.Null()),
+		}
+		spec := []func(*unstructured.Unstructured) error{
+			specField("de-fra-1", "parameters", "service", "zone"),
+			specField(e.kind.defaultPlan, "parameters", "size", "plan"),
+			specField("tuesday", "parameters", "maintenance", "dayOfWeek"),
+			specAbsent("parameters", "security"),
+			specAbsent("parameters", "instances"),
+		}
+		if e.kind.versionField != "" {
+			created = append(created, k.stateIs("version", knownvalue.StringExact(e.kind.defaultVersion)))
+			spec = append(spec, specField(e.kind.defaultVersion, "parameters", "service", e.kind.versionField))
+		}
+		if e.kind.backup {
+			created = append(created, k.stateIs("backup_time_of_day", knownvalue.StringExact("21:30:00")))
+			spec = append(spec, specField("21:30:00", "parameters", "backup", "timeOfDay"))
+		}
+		for attr, check := range e.connection {
+			created = append(created, k.connectionIs(attr, check))
+		}
+		created = append(created, claimConverged(t, k.api, ns, name, spec...))
+
+		updated := []string{`zone = "de-fra-1"`, `plan = "hobbyist-2"`, `ip_filter = ["203.0.113.0/24", "198.51.100.7/32"]`,
+			`maintenance_day_of_week = "never"`, `maintenance_time_of_day = "03:15:00"`, "settings = " + e.settings, `labels = { team = "data" }`}
+		if e.kind.backup {
+			updated = append(updated, `backup_time_of_day = "01:00:00"`)
+		}
+		updatedSpec := []func(*unstructured.Unstructured) error{
+			specField("hobbyist-2", "parameters", "size", "plan"),
+			specField("[203.0.113.0/24 198.51.100.7/32]", "parameters", "network", "ipFilter"),
+			specField("never", "parameters", "maintenance", "dayOfWeek"),
+			specField("03:15:00", "parameters", "maintenance", "timeOfDay"),
+			labelIs("team", "data"),
+		}
+		if e.kind.backup {
+			updatedSpec = append(updatedSpec, specField("01:00:00", "parameters", "backup", "timeOfDay"))
+		}
+		steps := []resource.TestStep{
+			{Config: k.config(ns, name, `zone = "de-fra-1"`), ConfigStateChecks: created},
+			{
+				// Everything but the zone changes in place; the connection stays.
+				Config:           k.config(ns, name, updated...),
+				ConfigPlanChecks: k.expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{
+					k.stateIs("maintenance_day_of_week", knownvalue.StringExact("never")),
+					k.stateIs("settings", knownvalue.NotNull()),
+					k.connectionIs("host", knownvalue.StringRegexp(host)),
+					claimConverged(t, k.api, ns, name, updatedSpec...),
+				},
+			},
+			{
+				// Another zone is another database: a replacement, planned as such.
+				Config:             k.config(ns, name, append(updated[1:], `zone = "ch-dk-2"`)...),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(k.addr(), plancheck.ResourceActionReplace)}},
+			},
+		}
+		if len(e.kind.versions) > 1 {
+			newest := e.kind.versions[len(e.kind.versions)-1]
+			older := e.kind.versions[len(e.kind.versions)-2]
+			if newest == e.kind.defaultVersion {
+				steps = append(steps, resource.TestStep{
+					Config:      k.config(ns, name, append(updated, fmt.Sprintf("version = %q", older))...),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`Version downgrade not possible`),
+				})
+			}
+		}
+		k.test(t, append(steps, k.importSteps(ns, name, k.config(ns, name, updated...))...)...)
+	})
+
+	t.Run("bad input is rejected at plan time", func(t *testing.T) {
+		bad := []badInput{
+			{name: strings.Repeat("e", 58), want: `Attribute name string length must be between 1 and 57`},
+			{lines: []string{`zone = "ch-zrh-1"`}, want: `(?s)Attribute zone value must be one of`},
+			{lines: []string{`plan = "Startup 4"`}, want: `(?s)Attribute plan must be a plan name of Exoscale`},
+			{lines: []string{`plan = "startup-3"`}, want: wrapped(`Plan "startup-3" is not offered on this cluster.*startup-4 \(2 CPU, 4Gi memory`)},
+			{lines: []string{`maintenance_day_of_week = "someday"`}, want: `(?s)Attribute maintenance_day_of_week value must be one of`},
+			{lines: []string{`maintenance_time_of_day = "25:00:00"`}, want: `(?s)Attribute maintenance_time_of_day must be a time of day`},
+			{lines: []string{`ip_filter = ["everyone"]`}, want: `(?s)"everyone" is not an IP range`},
+			{lines: []string{`ip_filter = []`}, want: `(?s)Attribute ip_filter list must contain at least 1 elements`},
+			{lines: []string{`settings = "[1]"`}, want: `(?s)must be a JSON object`},
+			// AppCat's VSHN attributes are not there at all.
+			{lines: []string{"deletion_protection = false"}, want: `(?s)An argument named "deletion_protection" is not expected here`},
+			{lines: []string{"instances = 1"}, want: `(?s)An argument named "instances" is not expected here`},
+			{lines: []string{`service_level = "guaranteed"`}, want: `(?s)An argument named "service_level" is not expected here`},
+			{lines: []string{`restore = { source_instance = "other" }`}, want: `(?s)An argument named "restore" is not expected here`},
+			{lines: []string{`alerting = { email = "ops@example.com" }`}, want: `(?s)An argument named "alerting" is not expected here`},
+		}
+		if e.kind.versionField != "" {
+			bad = append(bad, badInput{lines: []string{`version = "1.0"`}, want: `(?s)Attribute version value must be one of`})
+		} else {
+			bad = append(bad, badInput{lines: []string{`version = "7"`}, want: `(?s)An argument named "version" is not expected here`})
+		}
+		if e.kind.backup {
+			bad = append(bad, badInput{lines: []string{`backup_time_of_day = "9pm"`}, want: `(?s)Attribute backup_time_of_day must be a time of day`})
+		} else {
+			bad = append(bad, badInput{lines: []string{`backup_time_of_day = "01:00:00"`}, want: `(?s)An argument named "backup_time_of_day" is not expected here`})
+		}
+		k.rejectedAtPlanTime(t, bad)
+	})
+
+	t.Run("attached resources refuse it at plan time", func(t *testing.T) {
+		ns := testNamespace(t)
+		ref := []string{fmt.Sprintf("kind = %q", d.typeName), `instance_id = "` + ns + `/db"`}
+		refused := func(lacks string) string {
+			return wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` +
+				regexp.QuoteMeta(fmt.Sprintf(`], got: "%s". %s instances have no %s`, d.typeName, d.displayName, lacks)))
+		}
+		var steps []resource.TestStep
+		for _, c := range []struct{ cfg, want string }{
+			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
+			{block("resource", "appcat_maintenance_window", "test", append(ref, `day_of_week = "monday"`)...), refused("maintenance window")},
+			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
+			{block("data", "appcat_backups", "test", ref...), refused("backups")},
+			{block("data", "appcat_metrics_endpoint", "test", ref...), refused("metrics targets")},
+			{block("data", "appcat_sla_report", "test", append(ref, `month = "2026-11"`)...), refused("SLA")},
+		} {
+			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)})
+		}
+		k.test(t, steps...)
+	})
+
+	t.Run("data source reads an existing instance", func(t *testing.T) {
+		ns, name := testNamespace(t), k.name()
+		cfg := k.config(ns, name, `plan = "hobbyist-2"`) + fmt.Sprintf(`
+data %q "existing" {
+  name       = %s.name
+  depends_on = [%s]
+}
+`, k.resourceType, k.addr(), k.addr())
+		same := func(attr string) statecheck.StateCheck {
+			return statecheck.CompareValuePairs(k.addr(), tfjsonpath.New(attr), k.dataAddr(), tfjsonpath.New(attr), compare.ValuesSame())
+		}
+		k.test(t, resource.TestStep{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("plan"), knownvalue.StringExact("hobbyist-2")),
+				statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("namespace"), knownvalue.StringExact(ns)),
+				statecheck.ExpectKnownValue(k.dataAddr(), tfjsonpath.New("connection_details").AtMapKey("url"), knownvalue.NotNull()),
+				same("connection_details"), same("zone"), same("ip_filter"), same("maintenance_day_of_week"),
+			},
+		})
+	})
+}

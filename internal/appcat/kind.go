@@ -59,10 +59,14 @@ type Kind struct {
 	// rules) but not the appcat.vshn.io/provider-config label (ObjectBucket's,
 	// pkg/controller/webhooks/objectbuckets.go).
 	WebhookIgnoresProviderConfig bool
+	// NoInstanceNamespace: the kind's composition runs nothing in a namespace of its own
+	// (ObjectBucket: a bucket on the installation's object storage). Its status has no
+	// instanceNamespace, and there are no pods, logs, exporters or SLI for it.
+	NoInstanceNamespace bool
 }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, ObjectBucket}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

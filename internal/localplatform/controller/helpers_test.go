@@ -36,6 +36,8 @@ const (
 type kindInfo struct {
 	Kind, Service, DefaultComposition, VersionField, DefaultVersion string
 	GVR                                                             schema.GroupVersionResource
+	// NoInstanceNamespace: the kind's status has no instanceNamespace (ObjectBucket).
+	NoInstanceNamespace bool
 }
 
 var (
@@ -100,7 +102,7 @@ func newClaim(k kindInfo, name, secret string, params map[string]any) *unstructu
 		spec["writeConnectionSecretToRef"] = map[string]any{"name": secret}
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": group + "/v1",
+		"apiVersion": k.GVR.GroupVersion().String(),
 		"kind":       k.Kind,
 		"metadata":   map[string]any{"name": name, "namespace": userNS()},
 		"spec":       spec,

@@ -5,11 +5,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-// Group and version of every claim kind this controller serves.
+// Group and version of the claim kinds this controller serves, unless a row names its own group.
 const (
-	claimGroup      = "vshn.appcat.vshn.io"
-	claimVersion    = "v1"
-	claimAPIVersion = claimGroup + "/" + claimVersion
+	claimGroup   = "vshn.appcat.vshn.io"
+	claimVersion = "v1"
 )
 
 // kind describes one claim kind. The reconciler is written once against this table, so adding a
@@ -18,6 +17,8 @@ const (
 type kind struct {
 	// Kind of the claim, e.g. VSHNPostgreSQL; the composite is "X" + Kind.
 	Kind string
+	// Group is the claim's API group; "" for claimGroup (ObjectBucket: appcat.vshn.io).
+	Group string
 	// Service is the short service name used in the instance namespace vshn-<service>-<composite>.
 	Service string
 	// DefaultComposition is what Crossplane would put into spec.compositionRef.name.
@@ -45,10 +46,21 @@ type kind struct {
 	monitoring func(obj *unstructured.Unstructured, composite string) monitoringPlan
 	// defaultDisk is the disk of the kind's default plan, for a claim that sets none (metrics.go).
 	defaultDisk string
+	// noInstanceNamespace: the kind's composition runs nothing in a namespace of its own, and
+	// its status has no instanceNamespace (ObjectBucket). The platform keeps its memory of such
+	// a claim in appcat-system (state.go: memoryKey).
+	noInstanceNamespace bool
+	// describe writes the kind's own status fields (e.g. the effective bucket name); nil for a
+	// kind that has none beyond the common ones.
+	describe func(obj *unstructured.Unstructured, status map[string]any)
 }
 
 func (k *kind) gvk() schema.GroupVersionKind {
-	return schema.GroupVersionKind{Group: claimGroup, Version: claimVersion, Kind: k.Kind}
+	group := k.Group
+	if group == "" {
+		group = claimGroup
+	}
+	return schema.GroupVersionKind{Group: group, Version: claimVersion, Kind: k.Kind}
 }
 
 func (k *kind) compositeKind() string { return "X" + k.Kind }
@@ -144,6 +156,17 @@ var kinds = []*kind{
 		maintenance:        true,
 		monitoring:         minioMonitoring,
 		defaultDisk:        "50Gi",
+	},
+	{
+		// One bucket on the installation's object storage: no instance namespace, version,
+		// sizes, backups, maintenance window or exporter (objectbucket.go).
+		Kind:                "ObjectBucket",
+		Group:               "appcat.vshn.io",
+		Service:             "objectbucket",
+		DefaultComposition:  "minio.objectbuckets.appcat.vshn.io",
+		connection:          objectBucketConnection,
+		noInstanceNamespace: true,
+		describe:            describeObjectBucket,
 	},
 }
 

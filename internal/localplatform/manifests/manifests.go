@@ -34,6 +34,7 @@ var Files = []string{
 	"crd-vshnmariadbs.yaml",
 	"crd-vshngarages.yaml",
 	"crd-vshnminios.yaml",
+	"crd-objectbuckets.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -61,6 +62,8 @@ const (
 	CompositionMariaDB             = "vshnmariadb.vshn.appcat.vshn.io"
 	CompositionGarage              = "vshngarage.vshn.appcat.vshn.io"
 	CompositionMinIO               = "vshnminio.vshn.appcat.vshn.io"
+	// CompositionObjectBucketMinIO is the default ObjectBucket composition of vshn-cloud.
+	CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

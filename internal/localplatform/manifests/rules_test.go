@@ -215,7 +215,7 @@ func claim(k claimKind, name string, params map[string]any, specExtra ...map[str
 		}
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": manifests.Group + "/" + manifests.Version,
+		"apiVersion": k.gvr.GroupVersion().String(),
 		"kind":       k.kind,
 		"metadata":   map[string]any{"name": name},
 		"spec":       spec,

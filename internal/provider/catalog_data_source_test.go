@@ -33,35 +33,39 @@ data "appcat_catalog" "redis" {
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
-				// sorted by name: garage, mariadb, minio, postgres (StackGres), postgrescnpg, redis
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(6)),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(4), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				// sorted by name: minio.objectbuckets, garage, mariadb, minio, postgres (StackGres), postgrescnpg, redis
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services"), knownvalue.ListSizeExact(7)),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(5), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":        knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"composition": knownvalue.StringExact(appcat.CompositionPostgreSQLCNPG),
 					"kind":        knownvalue.StringExact("postgresql"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("PostgreSQL by VSHN")}),
 					"plans":       knownvalue.ListSizeExact(4),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(4, 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(5, 0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("plus-2"), "note": knownvalue.StringExact("Will be scheduled on APPUiO Cloud plus nodes"),
 					"cpu": knownvalue.StringExact("400m"), "memory": knownvalue.StringExact("1936Mi"), "disk": knownvalue.StringExact("20Gi"),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(4, 3), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", plan(5, 3), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"name": knownvalue.StringExact("standard-4"), "note": knownvalue.Null(),
 					"cpu": knownvalue.StringExact("900m"), "memory": knownvalue.StringExact("3984Mi"), "disk": knownvalue.StringExact("40Gi"),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(2).AtMapKey("kind"), knownvalue.StringExact("mariadb")),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"composition": knownvalue.StringExact(appcat.CompositionMinIO),
 					"kind":        knownvalue.StringExact("minio"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Minio by VSHN")}),
 					"plans":       knownvalue.ListSizeExact(1),
 				})),
-				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"composition": knownvalue.StringExact(appcat.CompositionGarage),
 					"kind":        knownvalue.StringExact("garage"),
 					"details":     knownvalue.MapPartial(map[string]knownvalue.Check{"displayname": knownvalue.StringExact("Garage by VSHN")}),
 					"plans":       knownvalue.ListSizeExact(3),
+				})),
+				statecheck.ExpectKnownValue("data.appcat_catalog.all", tfjsonpath.New("services").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"composition": knownvalue.StringExact(appcat.CompositionObjectBucketMinIO),
+					"kind":        knownvalue.StringExact("object_bucket"),
 				})),
 				statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services"), knownvalue.ListSizeExact(1)),
 				statecheck.ExpectKnownValue("data.appcat_catalog.redis", tfjsonpath.New("services").AtSliceIndex(0).AtMapKey("composition"), knownvalue.StringExact(appcat.CompositionRedis)),

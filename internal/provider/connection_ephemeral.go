@@ -79,6 +79,9 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"gateway_port":       schema.Int64Attribute{Computed: true, MarkdownDescription: gatewayPortDoc},
 			"access_key_id":      computed(accessKeyIDDoc, false),
 			"secret_access_key":  computed(secretAccessKeyDoc, true),
+			"region":             computed(regionDoc, false),
+			"bucket_name":        computed(bucketNameDoc, false),
+			"endpoint":           computed(endpointDoc, false),
 		},
 	}
 }

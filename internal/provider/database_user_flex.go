@@ -115,5 +115,6 @@ func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) conn
 		LoadBalancerIP: value(keys.LoadBalancerIP), SentinelHosts: value(keys.SentinelHosts),
 		GatewayHost: value(keys.GatewayHost), GatewayPort: secretPort(secret, keys.GatewayPort),
 		AccessKeyID: value(keys.AccessKeyID), SecretAccessKey: value(keys.SecretAccessKey),
+		Region: value(keys.Region), BucketName: value(keys.BucketName), Endpoint: value(keys.Endpoint),
 	}
 }

@@ -62,6 +62,10 @@ type connectionModel struct {
 	// S3 credentials of object storage.
 	AccessKeyID     types.String `tfsdk:"access_key_id"`
 	SecretAccessKey types.String `tfsdk:"secret_access_key"`
+	// One bucket's region, name and S3 endpoint (without scheme).
+	Region     types.String `tfsdk:"region"`
+	BucketName types.String `tfsdk:"bucket_name"`
+	Endpoint   types.String `tfsdk:"endpoint"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -80,4 +84,7 @@ var connectionAttrTypes = map[string]attr.Type{
 	"gateway_port":       types.Int64Type,
 	"access_key_id":      types.StringType,
 	"secret_access_key":  types.StringType,
+	"region":             types.StringType,
+	"bucket_name":        types.StringType,
+	"endpoint":           types.StringType,
 }

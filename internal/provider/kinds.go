@@ -41,6 +41,7 @@ func instanceKinds() []instanceKind {
 		registered(mariadbKind{}),
 		registered(garageKind{}),
 		registered(minioKind{}),
+		registered(objectBucketKind{}),
 	}
 }
 
@@ -53,7 +54,7 @@ type kindSet struct {
 }
 
 var (
-	// anyKind is every kind: each has a connection secret, an instance namespace and an SLI.
+	// anyKind is every kind: each has a connection secret.
 	anyKind = kindSet{has: func(kindDescriptor) bool { return true }}
 	// kindsWithBackups have backup objects: the backup policy and the backups data source.
 	kindsWithBackups = kindSet{lacks: "backups", has: func(d kindDescriptor) bool { return d.api.Backups != nil }}
@@ -61,6 +62,8 @@ var (
 	kindsWithMaintenance = kindSet{lacks: "maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
 	// kindsWithUsers have database users: the database user and the connection's `user`.
 	kindsWithUsers = kindSet{lacks: "database users", has: func(d kindDescriptor) bool { return d.api.Users != nil }}
+	// kindsWithSLI have an instance namespace and an SLI on the platform: the SLA reports.
+	kindsWithSLI = kindSet{lacks: "SLA report", has: func(d kindDescriptor) bool { return !d.api.NoInstanceNamespace }}
 	// kindsWithMetrics have exporters with monitors in the instance namespace: the metrics endpoint.
 	kindsWithMetrics = kindSet{lacks: "metrics targets in their instance namespace", has: func(d kindDescriptor) bool { return d.api.MetricsTargets }}
 )

@@ -68,10 +68,18 @@ type Kind struct {
 	// SLI probes (so no SLA), and none of AppCat's security, scheduling, monitoring, instances,
 	// service level or restore blocks.
 	External bool
+	// NoInstanceNamespace: the kind's composition runs nothing in a namespace of its own
+	// (ObjectBucket: a bucket on the installation's object storage). Its status has no
+	// instanceNamespace, and there are no pods, logs, exporters or SLI for it.
+	NoInstanceNamespace bool
 }
 
+// HasInstanceNamespace tells whether the kind's instances run in a namespace of their own in the
+// cluster (status.instanceNamespace), with pods, logs, exporters and an SLI.
+func (k Kind) HasInstanceNamespace() bool { return !k.External && !k.NoInstanceNamespace }
+
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis, ObjectBucket}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

@@ -5,8 +5,6 @@ import "k8s.io/apimachinery/pkg/runtime/schema"
 // ObjectBucket is AppCat's ObjectBucket: one S3 bucket with its own credentials, on the object
 // storage of the installation's cloud (github.com/vshn/appcat apis/v1/objectstorage_types.go,
 // crds/appcat.vshn.io_objectbuckets.yaml, pkg/comp-functions/functions/buckets/*).
-//
-// Not yet in Kinds: the local platform has no row for it yet (see the branch's report).
 var ObjectBucket = Kind{
 	Kind:         "ObjectBucket",
 	GroupVersion: schema.GroupVersion{Group: "appcat.vshn.io", Version: "v1"},
@@ -27,7 +25,17 @@ var ObjectBucket = Kind{
 	// metrics. AppCat's webhook refuses deleting a protected bucket and changing bucketName, and
 	// does not look at the provider-config label.
 	Webhook: true, WebhookIgnoresProviderConfig: true,
+	NoInstanceNamespace: true,
 }
+
+// CompositionObjectBucketMinIO is ObjectBucket's default composition on vshn-cloud
+// (component-appcat: the XRD's defaultCompositionRef); the installation may offer others
+// (cloudscale.objectbuckets.appcat.vshn.io, exoscale.objectbuckets.appcat.vshn.io).
+const CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
+
+// BucketDeletionPolicies are the values of spec.parameters.bucketDeletionPolicy; the first is
+// the default.
+var BucketDeletionPolicies = []string{"DeleteAll", "DeleteIfEmpty"}
 
 // ObjectBucketClaim is an ObjectBucket claim.
 type ObjectBucketClaim = Claim[ObjectBucketParameters]

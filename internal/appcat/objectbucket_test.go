@@ -12,8 +12,8 @@ func TestObjectBucketGroup(t *testing.T) {
 		t.Errorf("ObjectBucket apiVersion = %s", got)
 	}
 	for _, k := range Kinds {
-		if got := k.APIVersion(); k.GroupVersion.Empty() && got != "vshn.appcat.vshn.io/v1" {
-			t.Errorf("%s apiVersion = %s", k.Kind, got)
+		if k.GroupVersion.Empty() && k.APIVersion() != "vshn.appcat.vshn.io/v1" {
+			t.Errorf("%s apiVersion = %s", k.Kind, k.APIVersion())
 		}
 	}
 }

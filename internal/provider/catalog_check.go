@@ -38,7 +38,11 @@ type attributeGetter interface {
 // plannedOffering reads the plan and the composition of a planned or prior instance.
 func (r *instanceResource[M, P]) plannedOffering(ctx context.Context, src attributeGetter, m *M) (offering, diag.Diagnostics) {
 	var o offering
-	diags := src.GetAttribute(ctx, path.Root("plan"), &o.plan)
+	var diags diag.Diagnostics
+	o.plan = types.StringNull()
+	if _, sized := r.kind.attributes()["plan"]; sized { // a kind without sizes has no plans
+		diags.Append(src.GetAttribute(ctx, path.Root("plan"), &o.plan)...)
+	}
 	if r.kind.descriptor().has("service_level") {
 		diags.Append(src.GetAttribute(ctx, path.Root("service_level"), &o.level)...)
 	}

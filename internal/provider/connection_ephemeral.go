@@ -80,6 +80,9 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"access_key_id":      computed(accessKeyIDDoc, false),
 			"secret_access_key":  computed(secretAccessKeyDoc, true),
 			"collabora_host":     computed(collaboraHostDoc, false),
+			"region":             computed(regionDoc, false),
+			"bucket_name":        computed(bucketNameDoc, false),
+			"endpoint":           computed(endpointDoc, false),
 		},
 	}
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,22 +16,39 @@ import (
 // an attribute it is optional without a default, stays null, and setting it fails at plan time.
 
 // absentDoc documents an attribute the kind lacks.
-func absentDoc(d kindDescriptor, field string) string {
+func absentDoc(d kindDescriptor, field string, computedOnly bool) string {
+	if computedOnly {
+		return fmt.Sprintf("Not available for %s: `%s` claims have no `%s`. Always null.", d.displayName, d.api.Kind, field)
+	}
 	return fmt.Sprintf("Not available for %s: `%s` claims have no `%s`. Always null; a plan that sets it fails.", d.displayName, d.api.Kind, field)
 }
 
-// withoutAbsent replaces the attributes the kind lacks by optional ones without default,
-// validators or plan modifiers.
+// computedOnly tells an attribute that only the provider sets.
+func computedOnly(a schema.Attribute) bool { return !a.IsOptional() && !a.IsRequired() }
+
+// withoutAbsent replaces the attributes the kind lacks by ones of the same type without default,
+// validators or plan modifiers: optional where the configuration may set them (and setting them
+// fails, refuseAbsent), computed and planned as null (nullAbsent) where only the provider sets them.
 func withoutAbsent(d kindDescriptor, attrs map[string]schema.Attribute) map[string]schema.Attribute {
 	for name, field := range d.absent {
-		doc := absentDoc(d, field)
-		switch a := attrs[name].(type) {
+		a := attrs[name]
+		if a == nil {
+			panic(fmt.Sprintf("%s: absent attribute %q does not exist", d.typeName, name))
+		}
+		computed := computedOnly(a)
+		optional := !computed
+		doc := absentDoc(d, field, computed)
+		switch a := a.(type) {
 		case schema.StringAttribute:
-			attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: doc}
+			attrs[name] = schema.StringAttribute{Optional: optional, Computed: computed, MarkdownDescription: doc}
 		case schema.MapAttribute:
-			attrs[name] = schema.MapAttribute{Optional: true, ElementType: a.ElementType, MarkdownDescription: doc}
+			attrs[name] = schema.MapAttribute{Optional: optional, Computed: computed, ElementType: a.ElementType, MarkdownDescription: doc}
 		case schema.Int64Attribute:
-			attrs[name] = schema.Int64Attribute{Optional: true, MarkdownDescription: doc}
+			attrs[name] = schema.Int64Attribute{Optional: optional, Computed: computed, MarkdownDescription: doc}
+		case schema.BoolAttribute:
+			attrs[name] = schema.BoolAttribute{Optional: optional, Computed: computed, MarkdownDescription: doc}
+		case schema.SingleNestedAttribute:
+			attrs[name] = schema.SingleNestedAttribute{Optional: optional, Computed: computed, Attributes: a.Attributes, MarkdownDescription: doc}
 		default:
 			panic(fmt.Sprintf("%s: attribute %q cannot be absent (%T)", d.typeName, name, a))
 		}
@@ -53,5 +71,21 @@ func refuseAbsent(d kindDescriptor, config tfsdk.Config, diags *diag.Diagnostics
 				fmt.Sprintf("%s instances have no %s: %s claims have no %s, so the platform has nothing to set. Remove %s.",
 					d.displayName, name, d.api.Kind, field, name))
 		}
+	}
+}
+
+// nullAbsent plans every attribute the kind lacks as null, so that a plan shows no value
+// "known after apply" for what the platform never reports, and the state keeps null.
+func nullAbsent(ctx context.Context, d kindDescriptor, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+	if len(d.absent) == 0 || plan.Raw.IsNull() {
+		return
+	}
+	for name := range d.absent {
+		t, ds := plan.Schema.TypeAtPath(ctx, path.Root(name))
+		diags.Append(ds...)
+		if ds.HasError() {
+			continue
+		}
+		diags.Append(plan.SetAttribute(ctx, path.Root(name), tftypes.NewValue(t.TerraformType(ctx), nil))...)
 	}
 }

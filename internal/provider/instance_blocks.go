@@ -58,6 +58,9 @@ func flattenCommon(d kindDescriptor, c *instanceModel, p commonParams) {
 	if !d.has("service_level") {
 		c.ServiceLevel = types.StringNull()
 	}
+	if !d.has("instances") {
+		c.Instances = types.Int64Null()
+	}
 }
 
 // sizeModel is spec.parameters.size of PostgreSQL and MariaDB (plan, limits, requests, disk).

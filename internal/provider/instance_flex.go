@@ -59,7 +59,9 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 	api := r.kind.descriptor().api
 	common.CurrentVersion = stringOrNull(api.ReportedVersion(claim.Status))
 	common.PreviousVersion = stringOrNull(api.ReportedPreviousVersion(claim.Status))
-	if common.AllowMajorVersionUpgrade.IsNull() || common.AllowMajorVersionUpgrade.IsUnknown() {
+	if !r.kind.descriptor().has("allow_major_version_upgrade") {
+		common.AllowMajorVersionUpgrade = types.BoolNull()
+	} else if common.AllowMajorVersionUpgrade.IsNull() || common.AllowMajorVersionUpgrade.IsUnknown() {
 		// Terraform's own guard, not on the platform: kept as configured, its default on import.
 		common.AllowMajorVersionUpgrade = types.BoolValue(false)
 	}

@@ -64,6 +64,10 @@ type connectionModel struct {
 	SecretAccessKey types.String `tfsdk:"secret_access_key"`
 	// Written while Nextcloud's Collabora Online is enabled.
 	CollaboraHost types.String `tfsdk:"collabora_host"`
+	// One bucket's region, name and S3 endpoint (without scheme).
+	Region     types.String `tfsdk:"region"`
+	BucketName types.String `tfsdk:"bucket_name"`
+	Endpoint   types.String `tfsdk:"endpoint"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -83,4 +87,7 @@ var connectionAttrTypes = map[string]attr.Type{
 	"access_key_id":      types.StringType,
 	"secret_access_key":  types.StringType,
 	"collabora_host":     types.StringType,
+	"region":             types.StringType,
+	"bucket_name":        types.StringType,
+	"endpoint":           types.StringType,
 }

@@ -68,6 +68,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	resp.Diagnostics.Append(r.set(ctx, &resp.Plan, &plan)...)
+	nullAbsent(ctx, d, &resp.Plan, &resp.Diagnostics) // instance_absent.go
 	if len(resp.RequiresReplace) > 0 {
 		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "replace")
 	}

@@ -158,6 +158,9 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 const (
 	accessKeyIDDoc     = "S3 access key ID (`AWS_ACCESS_KEY_ID`), where the service is object storage."
 	secretAccessKeyDoc = "S3 secret access key (`AWS_SECRET_ACCESS_KEY`), where the service is object storage."
+	regionDoc          = "S3 region of the bucket (`AWS_REGION`), where the service is one bucket."
+	bucketNameDoc      = "Name of the bucket (`BUCKET_NAME`), where the service is one bucket."
+	endpointDoc        = "S3 endpoint of the bucket, without scheme (`ENDPOINT`), where the service is one bucket; `url` is the same with scheme."
 )
 
 func connectionAttributes() map[string]schema.Attribute {
@@ -178,6 +181,9 @@ func connectionAttributes() map[string]schema.Attribute {
 		"access_key_id":      accessKeyIDDoc,
 		"secret_access_key":  secretAccessKeyDoc,
 		"collabora_host":     collaboraHostDoc,
+		"region":             regionDoc,
+		"bucket_name":        bucketNameDoc,
+		"endpoint":           endpointDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {
@@ -287,7 +293,7 @@ func serviceLevelDescription(d kindDescriptor) string {
 func labelsDescription(d kindDescriptor) string {
 	doc := "Labels of the claim. Labels other tools set are left alone. " +
 		"In a split AppCat setup, `appcat.vshn.io/provider-config` names the cluster the instance runs on"
-	if d.api.Webhook {
+	if d.api.Webhook && !d.api.WebhookIgnoresProviderConfig {
 		return doc + "; the platform refuses a name it does not know."
 	}
 	return doc + "."

@@ -47,6 +47,7 @@ func instanceKinds() []instanceKind {
 		registered(exoscalePostgreSQL),
 		registered(exoscaleMySQL),
 		registered(exoscaleRedis),
+		registered(objectBucketKind{}),
 	}
 }
 
@@ -67,8 +68,8 @@ var (
 	kindsWithMaintenance = kindSet{lacks: "maintenance window", has: func(d kindDescriptor) bool { return d.api.Maintenance }}
 	// kindsWithUsers have database users: the database user and the connection's `user`.
 	kindsWithUsers = kindSet{lacks: "database users", has: func(d kindDescriptor) bool { return d.api.Users != nil }}
-	// kindsWithSLA run in the cluster, where AppCat probes them: the SLA reports.
-	kindsWithSLA = kindSet{lacks: "SLA", has: func(d kindDescriptor) bool { return !d.api.External }}
+	// kindsWithSLI have an instance namespace in the cluster, where AppCat probes their SLI: the SLA reports.
+	kindsWithSLI = kindSet{lacks: "SLA report", has: func(d kindDescriptor) bool { return d.api.HasInstanceNamespace() }}
 	// kindsWithMetrics have exporters with monitors in the instance namespace: the metrics endpoint.
 	kindsWithMetrics = kindSet{lacks: "metrics targets in their instance namespace", has: func(d kindDescriptor) bool { return d.api.MetricsTargets }}
 )

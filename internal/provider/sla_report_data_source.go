@@ -51,7 +51,7 @@ func monthAttribute() schema.StringAttribute {
 }
 
 func (d *slaReportDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := instanceRefDataSourceAttributes(kindsWithSLA)
+	attrs := instanceRefDataSourceAttributes(kindsWithSLI)
 	attrs["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`namespace/name/month`."}
 	attrs["month"] = monthAttribute()
 	for name, a := range prometheusEndpointAttributes("that holds AppCat's SLI recording rules (`slo:sli_error:ratio_rate5m`, `sla:objective:ratio`), " +
@@ -107,7 +107,7 @@ func (d *slaReportDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	kind, _ := kindsWithSLA.lookup(m.Kind.ValueString())
+	kind, _ := kindsWithSLI.lookup(m.Kind.ValueString())
 	ns, name, _ := splitInstanceID(m.InstanceID.ValueString())
 	month := m.Month.ValueString()
 	w, err := appcat.MonthWindow(month, time.Now())

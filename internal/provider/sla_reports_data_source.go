@@ -47,7 +47,7 @@ func (d *slaReportsDataSource) Metadata(_ context.Context, req datasource.Metada
 
 func slaReportsEntryAttributes() map[string]schema.Attribute {
 	attrs := slaFigureAttributes()
-	attrs["kind"] = schema.StringAttribute{Computed: true, MarkdownDescription: kindsWithSLA.doc()}
+	attrs["kind"] = schema.StringAttribute{Computed: true, MarkdownDescription: kindsWithSLI.doc()}
 	attrs["instance"] = schema.StringAttribute{Computed: true, MarkdownDescription: "Name of the instance."}
 	attrs["instance_id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`namespace/name` of the instance."}
 	return attrs
@@ -61,7 +61,7 @@ func (d *slaReportsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		"month": monthAttribute(),
 		"reports": schema.ListNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "One entry per " + kindsWithSLA.displayNames("and") + " instance in the namespace, ordered by instance name.",
+			MarkdownDescription: "One entry per " + kindsWithSLI.displayNames("and") + " instance in the namespace, ordered by instance name.",
 			NestedObject:        schema.NestedAttributeObject{Attributes: slaReportsEntryAttributes()},
 		},
 	}
@@ -102,7 +102,7 @@ func (d *slaReportsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	var kinds []appcat.Kind
 	typeNames := map[string]string{}
-	for _, k := range kindsWithSLA.kinds() {
+	for _, k := range kindsWithSLI.kinds() {
 		kinds = append(kinds, k.api)
 		typeNames[k.api.Kind] = k.typeName
 	}

@@ -39,8 +39,15 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 		return ctrl.Result{}, err
 	}
 	forgetSLA(obj) // sla_probes.go
+	if r.kind.noInstanceNamespace {
+		// The platform's memory and data history are kept in appcat-system (state.go, data.go).
+		mem := memoryKey(r.kind, obj, nil)
+		if err := r.deleteConfigMaps(ctx, mem.Namespace, mem.Name, dataHistoryKeyOf(mem).Name); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 	nsName, _, _ := unstructured.NestedString(obj.Object, "status", "instanceNamespace")
-	if nsName == "" {
+	if nsName == "" && !r.kind.noInstanceNamespace {
 		if composite := specString(obj, "resourceRef", "name"); composite != "" {
 			nsName = instanceNamespace(r.kind, composite)
 		}

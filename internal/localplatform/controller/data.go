@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -103,21 +104,29 @@ func stateAt(history []historyEntry, t time.Time) (historyEntry, bool) {
 	return found, ok
 }
 
-// readHistory reads the data-history ConfigMap of an instance namespace; cm is nil when there
-// is none.
-func (r *reconciler) readHistory(ctx context.Context, instanceNS string) ([]historyEntry, *corev1.ConfigMap, error) {
+// dataHistoryKeyOf is where the data history is kept: next to the memory at mem, named
+// data-history (with the same claim UID suffix as the memory in appcat-system).
+func dataHistoryKeyOf(mem types.NamespacedName) types.NamespacedName {
+	return types.NamespacedName{Namespace: mem.Namespace, Name: dataHistoryName + strings.TrimPrefix(mem.Name, stateConfigMapName)}
+}
+
+// readHistory reads the data-history ConfigMap at key; cm is nil when there is none.
+func (r *reconciler) readHistory(ctx context.Context, key types.NamespacedName) ([]historyEntry, *corev1.ConfigMap, error) {
+	if key.Namespace == "" {
+		return nil, nil, nil
+	}
 	var cm corev1.ConfigMap
-	err := r.client.Get(ctx, types.NamespacedName{Namespace: instanceNS, Name: dataHistoryName}, &cm)
+	err := r.client.Get(ctx, key, &cm)
 	if apierrors.IsNotFound(err) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading ConfigMap %s/%s: %w", instanceNS, dataHistoryName, err)
+		return nil, nil, fmt.Errorf("reading ConfigMap %s: %w", key, err)
 	}
 	var h []historyEntry
 	if s := cm.Data[dataHistoryKey]; s != "" {
 		if err := json.Unmarshal([]byte(s), &h); err != nil {
-			return nil, nil, fmt.Errorf("ConfigMap %s/%s: %w", instanceNS, dataHistoryName, err)
+			return nil, nil, fmt.Errorf("ConfigMap %s: %w", key, err)
 		}
 	}
 	return h, &cm, nil
@@ -126,7 +135,7 @@ func (r *reconciler) readHistory(ctx context.Context, instanceNS string) ([]hist
 // claimHistory is the data history of a claim: its ConfigMap, or memory.data alone before the
 // first write.
 func (r *reconciler) claimHistory(ctx context.Context, obj *unstructured.Unstructured) ([]historyEntry, error) {
-	h, _, err := r.readHistory(ctx, str(obj, "status", "instanceNamespace"))
+	h, _, err := r.readHistory(ctx, dataHistoryKeyOf(memoryKey(r.kind, obj, nil)))
 	if err != nil || len(h) > 0 {
 		return h, err
 	}
@@ -138,13 +147,14 @@ func (r *reconciler) claimHistory(ctx context.Context, obj *unstructured.Unstruc
 
 // applyDataWrite performs the write the write-data annotation asks for, if it is a new one, and
 // puts the dataset into memory.data (which holds the current state already).
-func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, instanceNS string, now time.Time) error {
+func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, now time.Time) error {
 	payload, ok := obj.GetAnnotations()[writeDataAnnotation]
 	if !ok {
 		return nil
 	}
 	cur, _ := readData(status)
-	history, cm, err := r.readHistory(ctx, instanceNS)
+	key := dataHistoryKeyOf(memoryKey(r.kind, obj, status))
+	history, cm, err := r.readHistory(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -168,13 +178,13 @@ func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstr
 		return err
 	}
 	if cm == nil {
-		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: dataHistoryName, Labels: claimLabels(r.kind, obj)}}
+		cm = &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name, Labels: claimLabels(r.kind, obj)}}
 		cm.Data = map[string]string{dataHistoryKey: string(raw)}
 		if err := r.client.Create(ctx, cm); err != nil {
 			if apierrors.IsAlreadyExists(err) {
 				return errRetry
 			}
-			return fmt.Errorf("creating ConfigMap %s/%s: %w", instanceNS, dataHistoryName, err)
+			return fmt.Errorf("creating ConfigMap %s: %w", key, err)
 		}
 	} else {
 		if cm.Data == nil {
@@ -182,7 +192,7 @@ func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstr
 		}
 		cm.Data[dataHistoryKey] = string(raw)
 		if err := r.client.Update(ctx, cm); err != nil {
-			return fmt.Errorf("updating ConfigMap %s/%s: %w", instanceNS, dataHistoryName, err)
+			return fmt.Errorf("updating ConfigMap %s: %w", key, err)
 		}
 	}
 	status["data"] = next.state().toMap()

@@ -36,6 +36,8 @@ const (
 type kindInfo struct {
 	Kind, Service, DefaultComposition, VersionField, DefaultVersion string
 	GVR                                                             schema.GroupVersionResource
+	// NoInstanceNamespace: the kind's status has no instanceNamespace (ObjectBucket).
+	NoInstanceNamespace bool
 }
 
 var (

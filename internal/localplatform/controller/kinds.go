@@ -17,7 +17,7 @@ const (
 type kind struct {
 	// Kind of the claim, e.g. VSHNPostgreSQL; the composite is "X" + Kind.
 	Kind string
-	// Group is the claim's API group; "" for claimGroup.
+	// Group is the claim's API group; "" for claimGroup (ObjectBucket: appcat.vshn.io).
 	Group string
 	// Service is the short service name used in the instance namespace vshn-<service>-<composite>.
 	Service string
@@ -51,6 +51,13 @@ type kind struct {
 	// keeps its memory in a namespace of its own, named like an instance namespace, which it does
 	// not report in the claim's status and grants nobody.
 	external bool
+	// noInstanceNamespace: the kind's composition runs nothing in a namespace of its own, and
+	// its status has no instanceNamespace (ObjectBucket). The platform keeps its memory of such
+	// a claim in appcat-system (state.go: memoryKey).
+	noInstanceNamespace bool
+	// describe writes the kind's own status fields (e.g. the effective bucket name); nil for a
+	// kind that has none beyond the common ones.
+	describe func(obj *unstructured.Unstructured, status map[string]any)
 }
 
 func (k *kind) gvk() schema.GroupVersionKind {
@@ -212,6 +219,17 @@ var kinds = []*kind{
 	exoscaleKind("ExoscalePostgreSQL", "exoscale-postgresql", "exoscalepostgres.exoscale.appcat.vshn.io", "majorVersion", "16", exoscalePostgreSQLConnection),
 	exoscaleKind("ExoscaleMySQL", "exoscale-mysql", "exoscalemysql.exoscale.appcat.vshn.io", "majorVersion", "8", exoscaleMySQLConnection),
 	exoscaleKind("ExoscaleRedis", "exoscale-redis", "exoscaleredis.exoscale.appcat.vshn.io", "", "", exoscaleRedisConnection),
+	{
+		// One bucket on the installation's object storage: no instance namespace, version,
+		// sizes, backups, maintenance window or exporter (objectbucket.go).
+		Kind:                "ObjectBucket",
+		Group:               "appcat.vshn.io",
+		Service:             "objectbucket",
+		DefaultComposition:  "minio.objectbuckets.appcat.vshn.io",
+		connection:          objectBucketConnection,
+		noInstanceNamespace: true,
+		describe:            describeObjectBucket,
+	},
 }
 
 // kindByName returns the descriptor of the named kind, or nil.

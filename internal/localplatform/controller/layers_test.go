@@ -18,6 +18,9 @@ import (
 // default composition, the customer role's grant to manage its claims, and the admission policies
 // exactly where AppCat runs its webhook; and the table has no row the API layer lacks. A
 // half-registered kind fails here, not silently at run time.
+// providerConfigPolicy is the admission policy for AppCat's provider-config label check.
+const providerConfigPolicy = "appcat-provider-config"
+
 func TestLayersAgree(t *testing.T) {
 	objs, err := manifests.Objects()
 	if err != nil {
@@ -95,11 +98,22 @@ func TestLayersAgree(t *testing.T) {
 			}
 			// AppCat's webhook refuses deletion of protected claims and unknown provider
 			// configs; the platform's admission policies do the same for exactly those kinds.
+			// The provider-config rule is left out where the webhook does not check the label.
 			for name, resources := range policies {
-				if slices.Contains(resources, k.Resource) != k.Webhook {
-					t.Errorf("admission policy %s matches %s: %v, but AppCat's webhook validates it: %v",
-						name, k.Resource, slices.Contains(resources, k.Resource), k.Webhook)
+				want := k.Webhook
+				if name == providerConfigPolicy {
+					want = k.Webhook && !k.WebhookIgnoresProviderConfig
 				}
+				if slices.Contains(resources, k.Resource) != want {
+					t.Errorf("admission policy %s matches %s: %v, want %v (webhook %v, ignores the provider config %v)",
+						name, k.Resource, slices.Contains(resources, k.Resource), want, k.Webhook, k.WebhookIgnoresProviderConfig)
+				}
+			}
+			if row.noInstanceNamespace != k.NoInstanceNamespace {
+				t.Errorf("no instance namespace: platform %v, API layer %v", row.noInstanceNamespace, k.NoInstanceNamespace)
+			}
+			if row.noInstanceNamespace && (row.access != nil || row.backup != nil || row.maintenance || row.monitoring != nil) {
+				t.Errorf("a kind without instance namespace has users, backups, maintenance or monitors on the platform")
 			}
 			if row.maintenance != k.Maintenance {
 				t.Errorf("maintenance window: platform %v, API layer %v", row.maintenance, k.Maintenance)

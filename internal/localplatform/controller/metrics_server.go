@@ -215,7 +215,7 @@ func (s *metricsServer) query(w http.ResponseWriter, req *http.Request) {
 			if str(&list.Items[i], "status", "instanceNamespace") == "" {
 				continue
 			}
-			obj, err := withStoredState(req.Context(), s.reader, &list.Items[i]) // state.go: its clock
+			obj, err := withStoredState(req.Context(), s.reader, k, &list.Items[i]) // state.go: its clock
 			if err != nil {
 				writeJSON(http.StatusServiceUnavailable, map[string]any{"status": "error", "errorType": "unavailable", "error": err.Error()})
 				return

@@ -62,7 +62,7 @@ func (r *reconciler) runOps(ctx context.Context, obj *unstructured.Unstructured,
 		seed.UpdatedAt = now
 		status["data"] = seed.toMap()
 	}
-	if err := r.applyDataWrite(ctx, obj, status, instanceNS, now); err != nil {
+	if err := r.applyDataWrite(ctx, obj, status, now); err != nil {
 		return 0, err
 	}
 	if runningVersion(status) == "" {

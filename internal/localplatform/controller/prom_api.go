@@ -98,12 +98,15 @@ func (s *metricsServer) queryRange(w http.ResponseWriter, req *http.Request) {
 func (s *metricsServer) sliSeries(req *http.Request) ([]sliSeries, error) {
 	var out []sliSeries
 	for _, k := range kinds {
+		if k.noInstanceNamespace {
+			continue // no instance, so no probes and no SLI series (sla_probes.go)
+		}
 		list := k.newList()
 		if err := s.reader.List(req.Context(), list); err != nil {
 			return nil, err
 		}
 		for i := range list.Items {
-			obj, err := withStoredState(req.Context(), s.reader, &list.Items[i]) // state.go
+			obj, err := withStoredState(req.Context(), s.reader, k, &list.Items[i]) // state.go
 			if err != nil {
 				return nil, err
 			}

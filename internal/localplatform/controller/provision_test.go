@@ -48,10 +48,16 @@ func checkProvisioned(t *testing.T, k kindInfo, obj *unstructured.Unstructured) 
 	if !regexp.MustCompile("^" + regexp.QuoteMeta(obj.GetName()) + "-[a-z]{5}$").MatchString(composite) {
 		t.Errorf("resourceRef.name = %q, want %s-<5 lowercase letters>", composite, obj.GetName())
 	}
-	if str(obj, "spec", "resourceRef", "kind") != "X"+k.Kind || str(obj, "spec", "resourceRef", "apiVersion") != group+"/v1" {
+	if str(obj, "spec", "resourceRef", "kind") != "X"+k.Kind || str(obj, "spec", "resourceRef", "apiVersion") != k.GVR.GroupVersion().String() {
 		t.Errorf("resourceRef = %v", obj.Object["spec"].(map[string]any)["resourceRef"])
 	}
 	ns := str(obj, "status", "instanceNamespace")
+	if k.NoInstanceNamespace {
+		if ns != "" {
+			t.Errorf("instanceNamespace = %q, want none", ns)
+		}
+		return ""
+	}
 	if want := "vshn-" + k.Service + "-" + composite; ns != want {
 		t.Errorf("instanceNamespace = %q, want %q", ns, want)
 	}

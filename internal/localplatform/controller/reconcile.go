@@ -141,7 +141,10 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	}
 	seenAt := r.firstSeen(obj)
 
-	instanceNS := instanceNamespace(r.kind, composite)
+	instanceNS := "" // none for a kind whose composition runs nothing in a namespace of its own
+	if !r.kind.noInstanceNamespace {
+		instanceNS = instanceNamespace(r.kind, composite)
+	}
 	// The instance (namespace, viewer binding) and the connection secret do not depend on
 	// each other: write them concurrently, which shortens the time to Ready. Both only read obj.
 	var (
@@ -150,7 +153,9 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 		published                   bool
 		access                      *accessOutcome
 	)
-	wg.Go(func() { instErr = r.ensureInstance(ctx, obj, instanceNS, composite) })
+	if instanceNS != "" {
+		wg.Go(func() { instErr = r.ensureInstance(ctx, obj, instanceNS, composite) })
+	}
 	wg.Go(func() { published, connErr = r.ensureConnection(ctx, obj, instanceNS) })
 	wg.Go(func() { access, accessErr = r.ensureAccess(ctx, obj, instanceNS) }) // access.go
 	wg.Wait()
@@ -312,8 +317,11 @@ func statusCopy(obj *unstructured.Unstructured) map[string]any {
 func (r *reconciler) desiredStatus(obj *unstructured.Unstructured, instanceNS string, ready bool) map[string]any {
 	gen := obj.GetGeneration()
 	status := statusCopy(obj)
-	if !r.kind.external {
+	if !r.kind.external && instanceNS != "" {
 		status["instanceNamespace"] = instanceNS
+	}
+	if r.kind.describe != nil {
+		r.kind.describe(obj, status)
 	}
 	if s := effectiveSchedules(r.kind, obj); s != nil {
 		status["schedules"] = s
@@ -358,11 +366,7 @@ func (r *reconciler) writeStatus(ctx context.Context, obj *unstructured.Unstruct
 	claimBefore, stateBefore := splitState(obj.Object["status"])
 	claimAfter, stateAfter := splitState(status)
 	if !sameJSON(stateBefore, stateAfter) {
-		instanceNS, _ := status["instanceNamespace"].(string) // the one just provisioned
-		if r.kind.external {
-			instanceNS = r.kind.instanceNS(obj)
-		}
-		if err := r.saveState(ctx, obj, instanceNS, stateAfter); err != nil {
+		if err := r.saveState(ctx, obj, memoryKey(r.kind, obj, status), stateAfter); err != nil {
 			return err
 		}
 	}

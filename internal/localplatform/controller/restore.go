@@ -143,7 +143,7 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		}
 		return dataState{}, err
 	}
-	src, err := withStoredState(ctx, r.client, src) // state.go: its data and clock
+	src, err := withStoredState(ctx, r.client, k, src) // state.go: its data and clock
 	if err != nil {
 		return dataState{}, err
 	}

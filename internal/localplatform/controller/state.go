@@ -50,7 +50,7 @@ type stateKey struct{}
 
 // loadState reads the instance's memory and merges it into obj's status.
 func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructured) (context.Context, error) {
-	st, cm, err := readState(ctx, r.client, r.kind.instanceNS(obj))
+	st, cm, err := readState(ctx, r.client, memoryKey(r.kind, obj, nil))
 	if err != nil {
 		return ctx, err
 	}
@@ -58,30 +58,56 @@ func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructur
 	return context.WithValue(ctx, stateKey{}, &passState{cm: cm}), nil
 }
 
-// readState reads the memory kept in an instance namespace; empty when there is none.
-func readState(ctx context.Context, c client.Reader, instanceNS string) (map[string]any, *corev1.ConfigMap, error) {
-	if instanceNS == "" {
+// memoryKey is where the memory of a claim is kept: the ConfigMap local-platform-state in its
+// instance namespace (as status, or status.instanceNamespace when status is nil, names it; none
+// before the claim has one), or, for a kind without instance namespace, a ConfigMap of its
+// own in appcat-system (memory.SystemKey); an external kind keeps it in the namespace of its own
+// that it does not report.
+func memoryKey(k *kind, obj *unstructured.Unstructured, status map[string]any) types.NamespacedName {
+	if k.noInstanceNamespace {
+		ns, name := memory.SystemKey(obj.GetUID())
+		return types.NamespacedName{Namespace: ns, Name: name}
+	}
+	if k.external { // a namespace of its own, named like an instance namespace (kinds.go: instanceNS)
+		if ns := k.instanceNS(obj); ns != "" {
+			return types.NamespacedName{Namespace: ns, Name: stateConfigMapName}
+		}
+		return types.NamespacedName{}
+	}
+	ns := str(obj, "status", "instanceNamespace")
+	if status != nil {
+		ns, _ = status["instanceNamespace"].(string)
+	}
+	if ns == "" {
+		return types.NamespacedName{}
+	}
+	return types.NamespacedName{Namespace: ns, Name: stateConfigMapName}
+}
+
+// readState reads the memory kept at key; empty when there is none (or no key yet).
+func readState(ctx context.Context, c client.Reader, key types.NamespacedName) (map[string]any, *corev1.ConfigMap, error) {
+	if key.Namespace == "" {
 		return nil, nil, nil
 	}
 	var cm corev1.ConfigMap
-	err := c.Get(ctx, types.NamespacedName{Namespace: instanceNS, Name: stateConfigMapName}, &cm)
+	err := c.Get(ctx, key, &cm)
 	if apierrors.IsNotFound(err) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading ConfigMap %s/%s: %w", instanceNS, stateConfigMapName, err)
+		return nil, nil, fmt.Errorf("reading ConfigMap %s: %w", key, err)
 	}
 	st, err := memory.Decode(cm.Data)
 	if err != nil {
-		return nil, nil, fmt.Errorf("ConfigMap %s/%s: %w", instanceNS, stateConfigMapName, err)
+		return nil, nil, fmt.Errorf("ConfigMap %s: %w", key, err)
 	}
 	return st, &cm, nil
 }
 
 // withStoredState returns obj with the memory of its instance merged into its status, for
 // readers outside a pass (a restore's source, the metrics API).
-func withStoredState(ctx context.Context, c client.Reader, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	st, _, err := readState(ctx, c, str(obj, "status", "instanceNamespace"))
+func withStoredState(ctx context.Context, c client.Reader, k *kind, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	st, _, err := readState(ctx, c, memoryKey(k, obj, nil))
 	if err != nil || len(st) == 0 {
 		return obj, err
 	}
@@ -120,7 +146,8 @@ func splitState(status any) (claim, st map[string]any) {
 
 // saveState writes the memory to the instance namespace's ConfigMap. A concurrent change (which
 // only another pass of the same claim could make) ends the pass with errRetry.
-func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructured, instanceNS string, st map[string]any) error {
+func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructured, key types.NamespacedName, st map[string]any) error {
+	instanceNS := key.Namespace
 	if instanceNS == "" {
 		return fmt.Errorf("cannot keep the platform's memory of %s/%s: no instance namespace yet", obj.GetNamespace(), obj.GetName())
 	}
@@ -133,27 +160,27 @@ func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructur
 		data[k] = string(raw)
 	}
 	ps, _ := ctx.Value(stateKey{}).(*passState)
-	if ps != nil && ps.cm != nil && ps.cm.Namespace == instanceNS {
+	if ps != nil && ps.cm != nil && ps.cm.Namespace == key.Namespace && ps.cm.Name == key.Name {
 		cm := ps.cm.DeepCopy()
 		cm.Data = data
 		if err := r.client.Update(ctx, cm); err != nil {
 			if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 				return errRetry
 			}
-			return fmt.Errorf("updating ConfigMap %s/%s: %w", instanceNS, stateConfigMapName, err)
+			return fmt.Errorf("updating ConfigMap %s: %w", key, err)
 		}
 		ps.cm = cm
 		return nil
 	}
 	cm := &corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{Namespace: instanceNS, Name: stateConfigMapName, Labels: claimLabels(r.kind, obj)},
+		ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name, Labels: claimLabels(r.kind, obj)},
 		Data:       data,
 	}
 	if err := r.client.Create(ctx, cm); err != nil {
 		if apierrors.IsAlreadyExists(err) {
 			return errRetry
 		}
-		return fmt.Errorf("creating ConfigMap %s/%s: %w", instanceNS, stateConfigMapName, err)
+		return fmt.Errorf("creating ConfigMap %s: %w", key, err)
 	}
 	if ps != nil {
 		ps.cm = cm

@@ -40,6 +40,7 @@ var Files = []string{
 	"crd-exoscalepostgresqls.yaml",
 	"crd-exoscalemysqls.yaml",
 	"crd-exoscaleredis.yaml",
+	"crd-objectbuckets.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -76,6 +77,8 @@ const (
 	CompositionExoscalePostgreSQL  = "exoscalepostgres.exoscale.appcat.vshn.io"
 	CompositionExoscaleMySQL       = "exoscalemysql.exoscale.appcat.vshn.io"
 	CompositionExoscaleRedis       = "exoscaleredis.exoscale.appcat.vshn.io"
+	// CompositionObjectBucketMinIO is the default ObjectBucket composition of vshn-cloud.
+	CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

@@ -124,6 +124,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/exoscalepostgresqls.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/exoscalemysqls.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/exoscaleredis.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/objectbuckets.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -152,6 +153,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/exoscalepostgres.exoscale.appcat.vshn.io",
 		"AppCat/exoscalemysql.exoscale.appcat.vshn.io",
 		"AppCat/exoscaleredis.exoscale.appcat.vshn.io",
+		"AppCat/minio.objectbuckets.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -190,8 +192,8 @@ func TestClaimResources(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 19 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 12 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 20 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 13 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}
@@ -476,10 +478,13 @@ func TestDeletionProtectionPolicy(t *testing.T) {
 		t.Errorf("binding actions %v", b.Spec.ValidationActions)
 	}
 	rules := p.Spec.MatchConstraints.ResourceRules
-	if len(rules) != 1 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
+	if len(rules) != 2 || !reflect.DeepEqual(rules[0].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
 		!reflect.DeepEqual(rules[0].Resources, []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes"}) ||
-		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) {
-		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage): %+v", rules)
+		!reflect.DeepEqual(rules[0].APIGroups, []string{"vshn.appcat.vshn.io"}) ||
+		!reflect.DeepEqual(rules[1].Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Delete}) ||
+		!reflect.DeepEqual(rules[1].Resources, []string{"objectbuckets"}) ||
+		!reflect.DeepEqual(rules[1].APIGroups, []string{"appcat.vshn.io"}) {
+		t.Errorf("policy must match DELETE of the claim kinds AppCat's webhook validates (not VSHNGarage) and of ObjectBuckets: %+v", rules)
 	}
 	if len(p.Spec.Validations) != 1 || p.Spec.Validations[0].Message != manifests.DeletionProtectionMessage {
 		t.Errorf("policy message: %+v", p.Spec.Validations)

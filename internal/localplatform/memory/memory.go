@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/client-go/kubernetes"
 )
@@ -29,6 +30,15 @@ const (
 	KeyLastMaintenance = "lastMaintenance" // {startedAt, completedAt, success, message, backupName}
 	KeyAlerting        = "alerting"        // alert deliveries: {channel, message, testNotificationSentAt, firing}
 )
+
+// SystemNamespace is where the memory of a claim without instance namespace is kept.
+const SystemNamespace = "appcat-system"
+
+// SystemKey is namespace and name of the memory of a claim whose kind has no instance namespace
+// (ObjectBucket): a ConfigMap of its own in appcat-system, named after the claim's UID.
+func SystemKey(uid types.UID) (namespace, name string) {
+	return SystemNamespace, ConfigMapName + "-" + string(uid)
+}
 
 // Keys lists every key of the memory.
 var Keys = []string{KeyLocalPlatform, KeyData, KeyAccess, KeyRetainedRoles, KeyLastMaintenance, KeyAlerting}
@@ -55,20 +65,23 @@ func Decode(data map[string]string) (map[string]any, error) {
 // fields are the keys; empty when the claim has no instance namespace or no memory yet.
 func OfClaim(ctx context.Context, kube kubernetes.Interface, claim *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	ns, _, _ := unstructured.NestedString(claim.Object, "status", "instanceNamespace")
-	out := &unstructured.Unstructured{Object: map[string]any{}}
+	name := ConfigMapName
 	if ns == "" {
-		return out, nil
+		// No instance namespace: the claim's kind has none, or it is not provisioned yet
+		// (then there is no memory in appcat-system either).
+		ns, name = SystemKey(claim.GetUID())
 	}
-	cm, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, ConfigMapName, metav1.GetOptions{})
+	out := &unstructured.Unstructured{Object: map[string]any{}}
+	cm, err := kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return out, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the local platform's memory %s/%s: %w", ns, ConfigMapName, err)
+		return nil, fmt.Errorf("reading the local platform's memory %s/%s: %w", ns, name, err)
 	}
 	m, err := Decode(cm.Data)
 	if err != nil {
-		return nil, fmt.Errorf("%s/%s: %w", ns, ConfigMapName, err)
+		return nil, fmt.Errorf("%s/%s: %w", ns, name, err)
 	}
 	out.Object = m
 	return out, nil

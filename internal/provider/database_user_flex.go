@@ -116,6 +116,6 @@ func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) conn
 		GatewayHost: value(keys.GatewayHost), GatewayPort: secretPort(secret, keys.GatewayPort),
 		AccessKeyID: value(keys.AccessKeyID), SecretAccessKey: value(keys.SecretAccessKey),
 		CollaboraHost: value(keys.CollaboraHost),
-		Region: value(keys.Region), BucketName: value(keys.BucketName), Endpoint: value(keys.Endpoint),
+		Region:        value(keys.Region), BucketName: value(keys.BucketName), Endpoint: value(keys.Endpoint),
 	}
 }

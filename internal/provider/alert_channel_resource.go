@@ -194,8 +194,8 @@ func (r *alertChannelResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var ns, name types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("namespace"), &ns)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	if ns.IsUnknown() && r.data != nil && !r.data.unknownConfig && r.data.defaultNamespace != "" {
-		ns = types.StringValue(r.data.defaultNamespace)
+	if planned := r.data.plannedNamespace(ns); !planned.Equal(ns) {
+		ns = planned
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("namespace"), ns)...)
 	}
 	if !name.IsUnknown() && !name.IsNull() {

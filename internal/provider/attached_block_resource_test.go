@@ -339,3 +339,9 @@ func backupsListed(addr string, name *string) statecheck.StateCheck {
 		return nil
 	})
 }
+
+// notInSchema matches Terraform's error for an argument the resource's schema does not have: a
+// kind that lacks an attribute (kindDescriptor.lacks) leaves it out of its schema.
+func notInSchema(attr string) string {
+	return `(?s)An argument named "` + regexp.QuoteMeta(attr) + `" is not expected here`
+}

@@ -75,10 +75,7 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns := namespace.ValueString()
-	if namespace.IsNull() {
-		ns = d.resource.data.defaultNamespace
-	}
+	ns := d.resource.data.namespaceOr(namespace)
 	claim, err := appcat.GetClaim[P](ctx, client, desc.api, ns, name.ValueString(), appcat.Snapshot)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Could not read %s instance %s/%s", desc.displayName, ns, name.ValueString()), appcat.Explain(err))

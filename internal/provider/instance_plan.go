@@ -32,9 +32,7 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	common := r.kind.common(&plan)
-	if common.Namespace.IsUnknown() && r.data != nil && !r.data.unknownConfig && r.data.defaultNamespace != "" {
-		common.Namespace = types.StringValue(r.data.defaultNamespace)
-	}
+	common.Namespace = r.data.plannedNamespace(common.Namespace)
 	if common.ID.IsUnknown() && !common.Namespace.IsUnknown() && !common.Name.IsUnknown() {
 		common.ID = types.StringValue(common.Namespace.ValueString() + "/" + common.Name.ValueString())
 	}
@@ -52,7 +50,6 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 	if d.haInstances > 0 {
 		checkGuaranteedNeedsHA(common, d.haInstances, &resp.Diagnostics)
 	}
-	refuseAbsent(d, req.Config, &resp.Diagnostics)
 	r.kind.validatePlan(ctx, &plan, prior, &resp.Diagnostics)
 	checkCompositionRevision(ctx, common, &resp.Diagnostics)
 	if prior != nil && !hasErrorAt(resp.Diagnostics, path.Root("version")) {
@@ -68,7 +65,6 @@ func (r *instanceResource[M, P]) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	resp.Diagnostics.Append(r.set(ctx, &resp.Plan, &plan)...)
-	nullAbsent(ctx, d, &resp.Plan, &resp.Diagnostics) // instance_absent.go
 	if len(resp.RequiresReplace) > 0 {
 		r.refuseProtectedDelete(ctx, req, &resp.Diagnostics, "replace")
 	}

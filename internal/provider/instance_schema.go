@@ -37,7 +37,7 @@ var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // commonAttributes are the attributes every instance resource has, shaped by the kind's descriptor.
 func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
-	return withoutAbsent(d, mergeAttributes(compositionAttributes(), map[string]schema.Attribute{
+	return mergeAttributes(compositionAttributes(), map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "`namespace/name` of the instance; also the import ID.",
@@ -151,7 +151,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			Attributes:          connectionAttributes(),
 			PlanModifiers:       []planmodifier.Object{connectionPlan(d.connectionAffectedBy)},
 		},
-	}))
+	})
 }
 
 // S3 credentials, written by object storage kinds only.

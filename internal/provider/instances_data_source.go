@@ -112,10 +112,7 @@ func (d *instancesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns := m.Namespace.ValueString()
-	if m.Namespace.IsNull() {
-		ns = d.data.defaultNamespace
-	}
+	ns := d.data.namespaceOr(m.Namespace)
 	wanted := map[string]bool{}
 	if !m.Kinds.IsNull() {
 		var names []string

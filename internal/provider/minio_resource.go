@@ -49,11 +49,9 @@ func (minioKind) descriptor() kindDescriptor {
 			"move existing data to a different number of servers, so choose the number before the instance holds data.",
 		// VSHNMinio has neither a version nor a service level (its SLA is always best effort),
 		// no scheduling and no additional resources.
-		absent: map[string]string{
-			"version":                         "spec.parameters.service.version",
-			"service_level":                   "spec.parameters.service.serviceLevel",
-			"node_selector":                   "spec.parameters.scheduling.nodeSelector",
-			"additional_resources_config_map": "spec.parameters.additionalResources",
+		lacks: []string{
+			"version", "current_version", "previous_version", "allow_major_version_upgrade",
+			"service_level", "node_selector", "additional_resources_config_map",
 		},
 	}
 }

@@ -45,17 +45,10 @@ func (objectBucketKind) descriptor() kindDescriptor {
 		connectionAffectedBy: []path.Path{path.Root("region")},
 		// An ObjectBucket is a bucket and a user on the installation's object storage: no
 		// service runs for it, so it has none of the service attributes.
-		absent: map[string]string{
-			"version":                         "spec.parameters.service.version",
-			"instances":                       "spec.parameters.instances",
-			"service_level":                   "spec.parameters.service.serviceLevel",
-			"node_selector":                   "spec.parameters.scheduling.nodeSelector",
-			"additional_resources_config_map": "spec.parameters.additionalResources",
-			"restore":                         "spec.parameters.restore",
-			"alerting":                        "spec.parameters.monitoring",
-			"allow_major_version_upgrade":     "spec.parameters.service.version",
-			"instance_namespace":              "status.instanceNamespace",
-			"logs":                            "status.instanceNamespace",
+		lacks: []string{
+			"version", "current_version", "previous_version", "allow_major_version_upgrade", "instances",
+			"service_level", "node_selector", "additional_resources_config_map", "restore", "alerting",
+			"instance_namespace", "logs",
 		},
 	}
 }
@@ -67,7 +60,7 @@ var objectBucketDescription = instanceDescription("ObjectBucket", appcat.ObjectB
 		"`url` (`ENDPOINT_URL`) and the bucket user's `access_key_id` (`AWS_ACCESS_KEY_ID`) and `secret_access_key` (`AWS_SECRET_ACCESS_KEY`).\n\n"+
 		"No service runs for a bucket: it has no version, instances, service level, instance namespace, logs, backups, maintenance window, "+
 		"database users, metrics or SLA report. `appcat_backup_policy`, `appcat_maintenance_window`, `appcat_database_user`, "+
-		"`appcat_metrics_endpoint`, `appcat_backups` and `appcat_sla_report` refuse it, and the attributes it lacks are always null.")
+		"`appcat_metrics_endpoint`, `appcat_backups` and `appcat_sla_report` refuse it, and the resource has no attributes for what a bucket lacks.")
 
 func (objectBucketKind) common(m *objectBucketModel) *instanceModel { return &m.instanceModel }
 

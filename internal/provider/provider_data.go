@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 )
@@ -48,4 +49,22 @@ func (d *providerData) appcatClient() (*appcat.Client, diag.Diagnostics) {
 		return nil, diags
 	}
 	return d.client, nil
+}
+
+// namespaceOr is the namespace a data source reads: the configured one, or the provider's
+// default when the configuration leaves it out.
+func (d *providerData) namespaceOr(configured types.String) string {
+	if configured.IsNull() {
+		return d.defaultNamespace
+	}
+	return configured.ValueString()
+}
+
+// plannedNamespace is a new resource's namespace as planned: the provider's default in place of
+// an unknown one when the provider's configuration is known; otherwise unchanged.
+func (d *providerData) plannedNamespace(planned types.String) types.String {
+	if planned.IsUnknown() && d != nil && !d.unknownConfig && d.defaultNamespace != "" {
+		return types.StringValue(d.defaultNamespace)
+	}
+	return planned
 }

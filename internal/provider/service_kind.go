@@ -90,11 +90,6 @@ type kindDescriptor struct {
 	// dropUserSQL is the SQL, in the kind's dialect, that drops a removed database user's role
 	// (and with dropDatabase its database); nil for kinds without database users.
 	dropUserSQL func(user, database string, dropDatabase bool) string
-	// absent are the common attributes whose field the kind's claims do not have, each with that
-	// field, e.g. "version": "spec.parameters.service.version" for a kind without versions. Such
-	// an attribute is optional without a default, stays null, and a plan that sets it fails on
-	// the attribute (instance_absent.go).
-	absent map[string]string
 	// lacks are attributes, common ones or the kind's own, that this kind's schema leaves out
 	// because its claims have no such field (the Exoscale kinds have no instances, security or
 	// monitoring blocks). Its model still has them: the engine reads and writes it through
@@ -103,11 +98,8 @@ type kindDescriptor struct {
 }
 
 // has tells whether the kind's claims have the field behind an attribute: false for one the kind
-// lacks (left out of its schema) or has absent (kept in the schema, always null).
-func (d kindDescriptor) has(attr string) bool {
-	_, absent := d.absent[attr]
-	return !absent && !slices.Contains(d.lacks, attr)
-}
+// lacks (left out of its schema).
+func (d kindDescriptor) has(attr string) bool { return !slices.Contains(d.lacks, attr) }
 
 // wholeVersionIsMajor is majorOf for kinds whose versions are major versions only (PostgreSQL's
 // "15", "16"): every version change is a major upgrade.

@@ -90,10 +90,7 @@ func (d *slaReportsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ns := m.Namespace.ValueString()
-	if m.Namespace.IsNull() {
-		ns = d.data.defaultNamespace
-	}
+	ns := d.data.namespaceOr(m.Namespace)
 	month := m.Month.ValueString()
 	w, err := appcat.MonthWindow(month, time.Now())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -28,9 +29,17 @@ type BackupKind struct {
 	Resource string
 	// InstanceField is the status field naming the claim a backup belongs to.
 	InstanceField string
-	// SnapshotIn is the status field holding a snapshot's id, date and InstanceField, where
-	// they are not in the status itself (Nextcloud: nextcloudFileBackup); "" for the status.
-	SnapshotIn string
+	// FieldsIn is the status field holding the backup's own fields (a snapshot's id, date and
+	// InstanceField; a process and InstanceField), where they are not in the status itself
+	// (Nextcloud: nextcloudFileBackup; Keycloak: databaseBackupStatus); "" for the status.
+	FieldsIn string
+	// InstanceOfComposite, where set, says that InstanceField names not the claim but the
+	// composite of a VSHNPostgreSQL nested in the instance, named after the instance's composite
+	// (the claim's spec.resourceRef.name) with this suffix (Keycloak: "-pg",
+	// pkg/comp-functions/functions/common/postgresql.go PgInstanceNameSuffix). Listing the
+	// backups of such an instance reads the claim first; an instance without a composite (or
+	// gone) has none.
+	InstanceOfComposite string
 	// Process: the status reports a backup process with its state and timing (PostgreSQL);
 	// otherwise it is a snapshot with an id and a date.
 	Process bool
@@ -48,6 +57,12 @@ const (
 	// RetentionDays: a number of days, with deletionProtection and deletionRetention beside it
 	// (PostgreSQL).
 	RetentionDays
+	// RetentionNestedPostgreSQL: the claim has K8up's backup block, but its backups are those of
+	// the PostgreSQL instance nested in it, which the composition configures from the claim's
+	// schedule and retention.keepDaily alone (its retention, default 6): the other keep rules,
+	// enabled and unmanagedBucket are not passed on (common/postgresql.go CreateDependency;
+	// Keycloak).
+	RetentionNestedPostgreSQL
 )
 
 // GVR is the backup kind's group/version/resource.
@@ -55,12 +70,12 @@ func (b BackupKind) GVR() schema.GroupVersionResource {
 	return BackupGroupVersion.WithResource(b.Resource)
 }
 
-// snapshotPath is the path of a field of the snapshot in a backup object.
-func (b BackupKind) snapshotPath(field string) []string {
-	if b.SnapshotIn == "" {
+// fieldPath is the path of a field of the snapshot in a backup object.
+func (b BackupKind) fieldPath(field string) []string {
+	if b.FieldsIn == "" {
 		return []string{"status", field}
 	}
-	return []string{"status", b.SnapshotIn, field}
+	return []string{"status", b.FieldsIn, field}
 }
 
 // BackupKindOf returns the backup kind of a service kind; false when the kind has no backups.
@@ -132,11 +147,27 @@ type BackupInfo struct {
 }
 
 // ListBackups lists the backups of one instance, newest first: the backups of the namespace
-// whose status names the instance (the platform ignores label selectors on this list).
+// whose status names the instance (the platform ignores label selectors on this list), or its
+// nested PostgreSQL instance (BackupKind.InstanceOfComposite).
 func (c *Client) ListBackups(ctx context.Context, k Kind, namespace, claimName string) ([]BackupInfo, error) {
 	bk, ok := BackupKindOf(k)
 	if !ok {
 		return nil, fmt.Errorf("%s has no backups", k.Kind)
+	}
+	owner := claimName
+	if bk.InstanceOfComposite != "" {
+		claim, err := c.dynamic.Resource(k.GVR()).Namespace(namespace).Get(ctx, claimName, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return []BackupInfo{}, nil // AppCat lists the backups of existing instances only
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s %s/%s for its backups: %w", k.Kind, namespace, claimName, err)
+		}
+		composite, _, _ := unstructured.NestedString(claim.Object, "spec", "resourceRef", "name")
+		if composite == "" {
+			return []BackupInfo{}, nil
+		}
+		owner = composite + bk.InstanceOfComposite
 	}
 	list, err := c.dynamic.Resource(bk.GVR()).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
@@ -144,7 +175,7 @@ func (c *Client) ListBackups(ctx context.Context, k Kind, namespace, claimName s
 	}
 	out := make([]BackupInfo, 0, len(list.Items))
 	for i := range list.Items {
-		if owner, _, _ := unstructured.NestedString(list.Items[i].Object, bk.snapshotPath(bk.InstanceField)...); owner != claimName {
+		if got, _, _ := unstructured.NestedString(list.Items[i].Object, bk.fieldPath(bk.InstanceField)...); got != owner {
 			continue
 		}
 		b, err := backupFrom(k, &list.Items[i])
@@ -174,12 +205,16 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 	}
 	created := parseTime(u.GetCreationTimestamp().Format(time.RFC3339))
 	if k.Backups != nil && k.Backups.Process {
-		var pb PostgresBackup
-		if err := json.Unmarshal(raw, &pb); err != nil {
-			return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+		var p *BackupProcess
+		if pm, ok, _ := unstructured.NestedMap(u.Object, k.Backups.fieldPath("process")...); ok {
+			raw, _ := json.Marshal(pm)
+			p = &BackupProcess{}
+			if err := json.Unmarshal(raw, p); err != nil {
+				return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+			}
 		}
-		b := BackupInfo{Name: pb.Metadata.Name, Time: created}
-		if p := pb.Status.Process; p != nil {
+		b := BackupInfo{Name: u.GetName(), Time: created}
+		if p != nil {
 			b.Status = p.Status
 			if t := p.Timing; t != nil {
 				for _, s := range []string{t.End, t.Stored, t.Start} {
@@ -197,8 +232,8 @@ func backupFrom(k Kind, u *unstructured.Unstructured) (BackupInfo, error) {
 		return BackupInfo{}, fmt.Errorf("decoding backup %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 	}
 	date := sb.Status.Date
-	if k.Backups != nil && k.Backups.SnapshotIn != "" {
-		date, _, _ = unstructured.NestedString(u.Object, k.Backups.snapshotPath("date")...)
+	if k.Backups != nil && k.Backups.FieldsIn != "" {
+		date, _, _ = unstructured.NestedString(u.Object, k.Backups.fieldPath("date")...)
 	}
 	b := BackupInfo{Name: sb.Metadata.Name, Time: created, Status: "Completed"}
 	if ts := parseTime(date); !ts.IsZero() {

@@ -20,12 +20,20 @@ var Keycloak = Kind{
 	// status.currentReleaseTag: the image tag maintenance.SetReleaseVersion picks (deploy.go).
 	VersionStatus:               StatusCurrentReleaseTag,
 	VersionStatusFollowsUpgrade: true,
+	// Its backups are those of the PostgreSQL instance nested in it, which AppCat's API server
+	// lists as VSHNKeycloakBackup (apis/apiserver/v1/vshn_keycloak_backup_types.go,
+	// pkg/apiserver/vshn/keycloak/list.go): the nested instance's backups (StackGres SGBackup or
+	// CloudNativePG Backup, under their own names) with the VSHNPostgresBackup status under
+	// status.databaseBackupStatus, whose databaseInstance names the nested XVSHNPostgreSQL,
+	// "<composite>-pg", not the claim. The composition passes the claim's backup schedule and
+	// retention.keepDaily on to that instance (common/postgresql.go CreateDependency) and its
+	// spec.parameters.restore too (with claimType XVSHNKeycloak; deploy.go also copies the
+	// source's admin credentials). The ServiceMonitor the composition adds scrapes Keycloak
+	// itself, not an exporter the metrics endpoint knows, so no MetricsTargets.
+	Backups: &BackupKind{Kind: "VSHNKeycloakBackup", Resource: "vshnkeycloakbackups", InstanceField: "databaseInstance",
+		FieldsIn: "databaseBackupStatus", InstanceOfComposite: "-pg", Process: true, Retention: RetentionNestedPostgreSQL},
 	// A maintenance window (vshnkeycloak/maintenance.go) and the webhook
-	// (pkg/controller/webhooks/keycloak.go). Backups are those of the nested PostgreSQL instance,
-	// listed by AppCat's API server as VSHNKeycloakBackup with a shape of their own
-	// (status.databaseBackupStatus); this provider does not list them yet, so the kind has no
-	// Backups (and no restore). The ServiceMonitor the composition adds scrapes Keycloak itself,
-	// not an exporter the metrics endpoint knows, so no MetricsTargets either.
+	// (pkg/controller/webhooks/keycloak.go).
 	Maintenance: true, Webhook: true,
 }
 

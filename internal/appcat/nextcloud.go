@@ -25,7 +25,7 @@ var Nextcloud = Kind{
 	// apis/apiserver/v1/vshn_nextcloud_backup_types.go, pkg/apiserver/vshn/nextcloud/list.go: K8up
 	// snapshots of the files, their id, date and instance under status.nextcloudFileBackup.
 	Backups: &BackupKind{Kind: "VSHNNextcloudBackup", Resource: "vshnnextcloudbackups", InstanceField: "instance",
-		SnapshotIn: "nextcloudFileBackup"},
+		FieldsIn: "nextcloudFileBackup"},
 	// A maintenance window (vshnnextcloud/maintenance.go) and the webhook
 	// (pkg/controller/webhooks/nextcloud.go, deletion protection included). The Helm chart's
 	// exporter runs without a ServiceMonitor, so no metrics targets.

@@ -244,10 +244,19 @@ func backupHolding(t *testing.T, kind appcat.Kind, ns, name, checksum string) st
 				holds[fmt.Sprint(m["name"])] = true
 			}
 		}
+		// A backup names its instance in its status, as on AppCat: the claim, or the composite
+		// of the PostgreSQL instance nested in it.
+		want, field := name, []string{"status", bk.InstanceField}
+		if bk.FieldsIn != "" {
+			field = []string{"status", bk.FieldsIn, bk.InstanceField}
+		}
+		if bk.InstanceOfComposite != "" {
+			composite, _, _ := unstructured.NestedString(claim.Object, "spec", "resourceRef", "name")
+			want = composite + bk.InstanceOfComposite
+		}
 		for _, b := range list.Items {
-			// A backup names its instance in its status, as on AppCat.
-			owner, _, _ := unstructured.NestedString(b.Object, "status", bk.InstanceField)
-			if owner == name && holds[b.GetName()] {
+			owner, _, _ := unstructured.NestedString(b.Object, field...)
+			if owner == want && holds[b.GetName()] {
 				found = b.GetName()
 				return true
 			}

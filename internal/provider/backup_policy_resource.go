@@ -67,11 +67,14 @@ func (backupPolicy) descriptor() blockDescriptor {
 
 func (backupPolicy) common(m *backupPolicyModel) *attachedModel { return &m.attachedModel }
 
+// keepRuleKinds says which kinds take a keep_* rule other than keep_daily.
+const keepRuleKinds = " Not for PostgreSQL (see `retention`) or Keycloak (`keep_daily` only)."
+
 func keepAttribute(doc string, computed bool) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional:            true,
 		Computed:            computed,
-		MarkdownDescription: doc + " Redis and MariaDB only.",
+		MarkdownDescription: doc,
 		Validators:          []validator.Int64{int64validator.AtLeast(0)},
 	}
 }
@@ -99,12 +102,13 @@ func (backupPolicy) attributes() map[string]schema.Attribute {
 				"Defaults to `%d`, as on the platform. Redis and MariaDB use the `keep_*` attributes.", defaultPostgreSQLRetention),
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
-		"keep_last":    keepAttribute("How many of the latest backups to keep.", false),
-		"keep_hourly":  keepAttribute("How many hourly backups to keep.", false),
-		"keep_daily":   keepAttribute(fmt.Sprintf("How many daily backups to keep. Defaults to `%d`, as on the platform.", defaultKeepDaily), true),
-		"keep_weekly":  keepAttribute("How many weekly backups to keep.", false),
-		"keep_monthly": keepAttribute("How many monthly backups to keep.", false),
-		"keep_yearly":  keepAttribute("How many yearly backups to keep.", false),
+		"keep_last":   keepAttribute("How many of the latest backups to keep."+keepRuleKinds, false),
+		"keep_hourly": keepAttribute("How many hourly backups to keep."+keepRuleKinds, false),
+		"keep_daily": keepAttribute(fmt.Sprintf("How many daily backups to keep. Defaults to `%d`, as on the platform. Not for PostgreSQL; "+
+			"for Keycloak, how many days its PostgreSQL instance keeps backups.", defaultKeepDaily), true),
+		"keep_weekly":  keepAttribute("How many weekly backups to keep."+keepRuleKinds, false),
+		"keep_monthly": keepAttribute("How many monthly backups to keep."+keepRuleKinds, false),
+		"keep_yearly":  keepAttribute("How many yearly backups to keep."+keepRuleKinds, false),
 		"deletion_protection": schema.BoolAttribute{
 			Optional: true,
 			Computed: true,
@@ -167,6 +171,9 @@ func (backupPolicy) modifyPlan(ctx context.Context, in attachedPlan[backupPolicy
 		}
 		return
 	}
+	if in.kind.retentionOfNestedPostgreSQL() {
+		refuseUnpassedBackupSettings(config, in.kind.displayName, diags)
+	}
 	for name, v := range map[string]attr.Value{"deletion_protection": config.DeletionProtection, "deletion_retention": config.DeletionRetention} {
 		if !v.IsNull() {
 			diags.AddAttributeError(path.Root(name), name+" is not available for "+in.kind.displayName,
@@ -182,6 +189,29 @@ func (backupPolicy) modifyPlan(ctx context.Context, in attachedPlan[backupPolicy
 	plan.Retention = types.Int64Null()
 	if config.KeepDaily.IsNull() {
 		plan.KeepDaily = types.Int64Value(defaultKeepDaily)
+	}
+}
+
+// refuseUnpassedBackupSettings refuses, on the exact attribute, what a kind whose backups are
+// those of a PostgreSQL instance nested in it does not pass on to that instance: its composition
+// reads the schedule and keepDaily alone (AppCat's common/postgresql.go CreateDependency), so
+// the platform would store the other settings and ignore them.
+func refuseUnpassedBackupSettings(config *backupPolicyModel, kind string, diags *diag.Diagnostics) {
+	why := fmt.Sprintf("%s's backups are those of its PostgreSQL instance, which the platform configures from the policy's schedule and "+
+		"keep_daily alone (kept as that many days, default %d).", kind, defaultKeepDaily)
+	for name, v := range config.keepAttrs() {
+		if name != "keep_daily" && !v.IsNull() {
+			diags.AddAttributeError(path.Root(name), name+" is not used for "+kind,
+				fmt.Sprintf("%s The platform would store %s and ignore it: remove it, and set keep_daily instead.", why, name))
+		}
+	}
+	if !config.Enabled.IsNull() && !config.Enabled.IsUnknown() && !config.Enabled.ValueBool() {
+		diags.AddAttributeError(path.Root("enabled"), "Backups cannot be turned off for "+kind,
+			why+" The platform does not pass enabled on, so its PostgreSQL instance would go on backing up: remove enabled = false.")
+	}
+	if !config.UnmanagedBucket.IsNull() {
+		diags.AddAttributeError(path.Root("unmanaged_bucket"), "unmanaged_bucket is not used for "+kind,
+			why+" Its PostgreSQL instance backs up to the platform's own bucket: remove unmanaged_bucket.")
 	}
 }
 

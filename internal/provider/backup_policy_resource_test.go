@@ -288,7 +288,7 @@ func TestAccBackupPolicy(t *testing.T) {
 			{policy("redis", `retention = 7`), wrapped(`retention is not available for Redis.*keep_last`)},
 			{policy("mariadb", `retention = 7`), wrapped(`retention is not available for MariaDB`)},
 			{policy("postgresql", `retention = 0`), wrapped(`retention value must be at least 1`)},
-			{policy("keycloak"), wrapped(`Attribute kind value must be one of`)},
+			{policy("forgejo"), wrapped(`Attribute kind value must be one of.*Forgejo instances have no backups`)},
 			{adminProvider(ns) + block("resource", "appcat_backup_policy", "test", `kind = "redis"`, `instance_id = "db"`), wrapped(`must be the instance's ID, namespace/name`)},
 		}
 		var steps []resource.TestStep

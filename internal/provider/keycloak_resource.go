@@ -116,15 +116,17 @@ var keycloakDescription = instanceDescription("Keycloak", appcat.Keycloak,
 		"HTTPS on port 8443) and `ca_certificate`; no URL and no port (the composition writes neither). With `fqdn` set, "+
 		"the platform publishes Keycloak under that host name.\n\n"+
 		"The maintenance window is managed by `appcat_maintenance_window`. Keycloak's backups are those of its PostgreSQL instance, "+
-		"which AppCat lists as `VSHNKeycloakBackup`: this provider does not manage or list them yet, so `appcat_backup_policy` and "+
-		"`appcat_backups` refuse a Keycloak instance, and `restore` is refused. Keycloak has no database users and no metrics endpoint here.")
+		"which AppCat lists as `VSHNKeycloakBackup` (the `appcat_backups` data source, under the names of that instance's backups). "+
+		"`appcat_backup_policy` sets their schedule and `keep_daily`, the retention the platform passes on to that instance "+
+		"(kept as that many days); it refuses the other `keep_*` rules, `enabled = false` and `unmanaged_bucket`, which the platform "+
+		"would store and ignore. `restore` creates a new Keycloak from another one's data. Keycloak has no database users and no "+
+		"metrics endpoint here.")
 
 func (keycloakKind) common(m *keycloakModel) *instanceModel { return &m.instanceModel }
 
 func (keycloakKind) attributes() map[string]schema.Attribute {
 	restore := restoreAttribute()
-	restore.MarkdownDescription = "Not available for Keycloak in this provider: AppCat restores a Keycloak instance from the backups of its " +
-		"PostgreSQL instance (`VSHNKeycloakBackup`), which the provider does not list yet. A plan that sets it fails."
+	restore.MarkdownDescription = keycloakRestoreDoc
 	name := func(doc string) schema.StringAttribute {
 		return schema.StringAttribute{Optional: true, MarkdownDescription: doc,
 			Validators: []validator.String{stringvalidator.LengthBetween(1, 253)}}
@@ -222,6 +224,22 @@ func (keycloakKind) attributes() map[string]schema.Attribute {
 		})
 }
 
+// keycloakRestoreDoc documents restore for Keycloak, as AppCat does it: the composition hands
+// spec.parameters.restore to its nested PostgreSQL instance (claimType XVSHNKeycloak), which the
+// installations create on CloudNativePG (component-appcat: defaultPGComposition), and copies the
+// source's admin credentials (vshnkeycloak/deploy.go copyKeycloakCredentials).
+const keycloakRestoreDoc = "Create this Keycloak from the data of another Keycloak instance in the same namespace " +
+	"(`spec.parameters.restore`): the platform restores Keycloak's PostgreSQL instance from the source's PostgreSQL backups, " +
+	"which it keeps on CloudNativePG, to `recovery_timestamp` or, without it, to the latest state (the source's continuous backup, " +
+	"so `backup_name` is refused; the `appcat_backups` data source shows which times backups cover). The new instance also takes " +
+	"the source's admin credentials (`username`, `password`), since Keycloak keeps its admin user in that database. Keep " +
+	"`postgresql_version` as the source's: the restore looks for the backups of the new instance's PostgreSQL major version, " +
+	"and a source whose PostgreSQL still runs on StackGres (instances from before CloudNativePG became the default) has none there. " +
+	"Adding it to an existing instance or changing it replaces the instance; removing it after the restore keeps the instance and its data."
+
+// keycloakRestoreRules: the nested instance on CloudNativePG recovers from the continuous backup.
+var keycloakRestoreRules = restoreRules{selfService: true, pointInTime: true, what: "Keycloak"}
+
 // postgresqlVersionsForKeycloak are the majorVersion values of the nested PostgreSQL instance
 // (the CRD's enum under service.postgreSQLParameters).
 var postgresqlVersionsForKeycloak = []string{"12", "13", "14", "15", "16", "17", "18"}
@@ -280,6 +298,7 @@ func (keycloakKind) expand(ctx context.Context, m *keycloakModel) (appcat.Keyclo
 		Security:   cp.Security,
 		Scheduling: cp.Scheduling,
 		Monitoring: cp.Monitoring,
+		Restore:    expandRestore(ctx, m.Restore, &diags),
 	}
 	p.AdditionalResources = expandAdditionalResources(&m.instanceModel)
 	return p, "", diags
@@ -301,7 +320,7 @@ func (k keycloakKind) flatten(ctx context.Context, claim *appcat.KeycloakClaim, 
 		svc = &appcat.KeycloakService{}
 	}
 	flattenCommon(k.descriptor(), &m.instanceModel, commonParams{Version: svc.Version, ServiceLevel: svc.ServiceLevel,
-		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Monitoring: p.Monitoring})
+		Instances: p.Instances, Security: p.Security, Scheduling: p.Scheduling, Restore: p.Restore, Monitoring: p.Monitoring})
 	m.AdditionalResourcesConfigMap = flattenAdditionalResources(p.AdditionalResources)
 	m.sizeModel.flatten(p.Size, keycloakDefaultPlan)
 	m.tlsModel.flatten(p.TLS)
@@ -386,8 +405,7 @@ func objectList[T any](ctx context.Context, attrTypes map[string]attr.Type, item
 }
 
 func (keycloakKind) validatePlan(ctx context.Context, plan, state *keycloakModel, diags *diag.Diagnostics) {
-	validateRestore(ctx, plan.Restore, plan.Name, restoreRules{none: true, what: "Keycloak",
-		noneBecause: "AppCat restores a Keycloak instance from the backups of its PostgreSQL instance (VSHNKeycloakBackup), which this provider does not list yet."}, diags)
+	validateRestore(ctx, plan.Restore, plan.Name, keycloakRestoreRules, diags)
 	// The webhook's custom-file rules (pkg/controller/webhooks/keycloak.go validateCustomFileObject).
 	var files []keycloakCustomFileModel
 	listElements(ctx, plan.CustomFiles, &files, diags)

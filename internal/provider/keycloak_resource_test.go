@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -179,7 +181,9 @@ func TestAccKeycloak(t *testing.T) {
 				want: wrapped(`Invalid custom file destination.*no path traversal`)},
 			{lines: []string{`custom_mounts = [{ name = "x", type = "volume" }]`}, want: `(?s)value must be one of`},
 			{lines: []string{`env_from = [{ config_map = "a", secret = "b" }]`}, want: `(?s)Invalid Attribute Combination`},
-			{lines: []string{`restore = { source_instance = "other" }`}, want: wrapped(`No restore for Keycloak.*VSHNKeycloakBackup.*Remove restore`)},
+			// The nested PostgreSQL instance on CloudNativePG recovers from the continuous backup.
+			{lines: []string{`restore = { source_instance = "other", backup_name = "other-abcde-pg-20260501" }`},
+				want: wrapped(`backup_name is not used by Keycloak.*Remove restore.backup_name`)},
 		})
 	})
 
@@ -197,26 +201,131 @@ func TestAccKeycloak(t *testing.T) {
 		})
 	})
 
-	t.Run("backups, users and metrics refuse a Keycloak instance at plan time", func(t *testing.T) {
+	t.Run("backups, backup policy and restore", func(t *testing.T) {
+		ns, src, restored := testNamespace(t), k.name(), k.name()
+		var c1, c2, at1, backup1 string
+		policyAt := "appcat_backup_policy.src"
+		instance := adminProvider(ns) + k.instance("src", src, fmt.Sprintf(`annotations = { %q = %q }`, clockSpeedAnnotation, clockSpeed))
+		policy := func(lines ...string) string {
+			return block("resource", "appcat_backup_policy", "src", append(k.attachedTo("src"), lines...)...)
+		}
+		backups := block("data", "appcat_backups", "src", `kind = "keycloak"`, "instance_id = "+k.ref("src", "id"))
+		withRestore := `
+variable "recovery_timestamp" { type = string }
+` + k.instance("restored", restored, "restore = {", `  source_instance = `+k.ref("src", "name"), `  recovery_timestamp = var.recovery_timestamp`, "}")
+		updated := policy(`schedule = "0 */6 * * *"`, `keep_daily = 3`)
+		restoredAddr := k.addrOf("restored")
+		k.test(t,
+			resource.TestStep{
+				// The schedule and keep_daily, which the platform passes on to Keycloak's PostgreSQL.
+				Config: instance + policy(backupEveryPlatformMinute, `keep_daily = 100`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(policyAt, tfjsonpath.New("effective_schedule"), knownvalue.StringExact("* * * * *")),
+					claimConverged(t, k.api, ns, src,
+						specField("* * * * *", "parameters", "backup", "schedule"),
+						specField(int64(100), "parameters", "backup", "retention", "keepDaily"),
+						statusMatches(`^\* \* \* \* \*$`, "schedules", "backup")),
+				},
+			},
+			resource.TestStep{
+				// Data written and backed up, then changed. The backups are listed under the names
+				// of the nested PostgreSQL instance's backups, "<composite>-pg-…".
+				PreConfig: func() {
+					m1 := writeData(t, k.api, ns, src, "realm v1")
+					c1, at1 = m1.Checksum, m1.UpdatedAt
+					backup1 = backupHolding(t, k.api, ns, src, c1)
+					c2 = writeData(t, k.api, ns, src, "realm v2").Checksum
+				},
+				Config: instance + policy(backupEveryPlatformMinute, `keep_daily = 100`) + backups,
+				ConfigStateChecks: []statecheck.StateCheck{
+					backupsListed("data.appcat_backups.src", &backup1),
+					statecheck.ExpectKnownValue("data.appcat_backups.src", tfjsonpath.New("backups").AtSliceIndex(0).AtMapKey("name"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^`+src+`-[a-z0-9]{5}-pg-`))),
+				},
+			},
+			resource.TestStep{
+				// The policy changes in place; the instance is untouched.
+				Config: instance + updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAt, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(k.addrOf("src"), plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					claimConverged(t, k.api, ns, src,
+						specField("0 */6 * * *", "parameters", "backup", "schedule"),
+						specField(int64(3), "parameters", "backup", "retention", "keepDaily"),
+						statusMatches(`^0 \*/6 \* \* \*$`, "schedules", "backup"),
+						blockOwnedOnlyBy("backup", policyManager)),
+				},
+			},
+			// Import by the instance's ID verifies every attribute; an import block plans no change.
+			resource.TestStep{ResourceName: policyAt, ImportState: true, ImportStateId: ns + "/" + src, ImportStateVerify: true},
+			resource.TestStep{
+				Config: instance + updated, ResourceName: policyAt, ImportState: true,
+				ImportStateKind: resource.ImportBlockWithID, ImportStateId: "keycloak:" + ns + "/" + src,
+			},
+			resource.TestStep{
+				// A new Keycloak restored to the time of the first write holds that data, not the
+				// later change.
+				Config:          instance + updated + withRestore,
+				ConfigVariables: config.Variables{"recovery_timestamp": lateString{&at1}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(restoredAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(restoredAddr, tfjsonpath.New("restore"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"source_instance":    knownvalue.StringExact(src),
+						"backup_name":        knownvalue.Null(),
+						"recovery_timestamp": stringIs{&at1},
+					})),
+					claimConverged(t, k.api, ns, restored,
+						specField(src, "parameters", "restore", "claimName"),
+						specFieldIs(&at1, "parameters", "restore", "recoveryTimeStamp"),
+						specAbsent("parameters", "restore", "claimType"),
+						dataChecksumIs(t, &c1), dataChecksumIsNot(t, &c2)),
+				},
+			},
+			resource.TestStep{
+				// Removing the policy gives the block back: the platform's defaults apply again.
+				Config:          instance + withRestore,
+				ConfigVariables: config.Variables{"recovery_timestamp": lateString{&at1}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAt, plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction(k.addrOf("src"), plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(restoredAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					claimConverged(t, k.api, ns, src,
+						specAbsent("parameters", "backup", "schedule"),
+						specField(int64(6), "parameters", "backup", "retention", "keepDaily"),
+						statusMatches(randomDailySchedule, "schedules", "backup"),
+						managerAbsent(policyManager)),
+				},
+			},
+		)
+	})
+
+	t.Run("backup settings the platform does not pass on are refused at plan time", func(t *testing.T) {
 		ns := testNamespace(t)
 		ref := []string{`kind = "keycloak"`, `instance_id = "` + ns + `/sso"`}
-		refused := func(lacks string) *regexp.Regexp {
-			return regexp.MustCompile(wrapped(regexp.QuoteMeta(`Attribute kind value must be one of: [`) + `[^]]*` +
-				regexp.QuoteMeta(`], got: "keycloak". Keycloak instances have no `+lacks)))
-		}
 		var steps []resource.TestStep
 		for _, c := range []struct {
-			cfg  string
-			want *regexp.Regexp
+			line, want string
 		}{
-			{block("resource", "appcat_backup_policy", "test", ref...), refused("backups")},
-			{block("resource", "appcat_database_user", "test", append(ref, `user = "app"`)...), refused("database users")},
-			{block("data", "appcat_backups", "test", ref...), refused("backups")},
-			{block("data", "appcat_metrics_endpoint", "test", ref...), refused("metrics targets")},
+			{`keep_last = 5`, `keep_last is not used for Keycloak.*schedule and keep_daily alone`},
+			{`keep_weekly = 4`, `keep_weekly is not used for Keycloak`},
+			{`enabled = false`, `Backups cannot be turned off for Keycloak`},
 		} {
-			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + c.cfg, PlanOnly: true, ExpectError: c.want})
+			steps = append(steps, resource.TestStep{Config: adminProvider(ns) + block("resource", "appcat_backup_policy", "test", append(ref, c.line)...),
+				PlanOnly: true, ExpectError: regexp.MustCompile(wrapped(c.want))})
 		}
 		k.test(t, steps...)
+	})
+
+	t.Run("users and metrics refuse a Keycloak instance at plan time", func(t *testing.T) {
+		k.test(t, k.refusedAttachments(testNamespace(t),
+			refusal{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
+			refusal{"data", "appcat_metrics_endpoint", nil, "metrics targets"})...)
 	})
 
 	t.Run("data source reads an existing instance", func(t *testing.T) { k.dataSourceReadsInstance(t, 1) })

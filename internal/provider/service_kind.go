@@ -118,6 +118,12 @@ func (d kindDescriptor) retentionInDays() bool {
 	return d.api.Backups != nil && d.api.Backups.Retention == appcat.RetentionDays
 }
 
+// retentionOfNestedPostgreSQL tells whether the kind's backups are those of a PostgreSQL instance
+// nested in it, which takes the claim's schedule and keepDaily alone (Keycloak).
+func (d kindDescriptor) retentionOfNestedPostgreSQL() bool {
+	return d.api.Backups != nil && d.api.Backups.Retention == appcat.RetentionNestedPostgreSQL
+}
+
 // majorVersion is the major version of one of the kind's versions (descriptor.majorOf).
 func (d kindDescriptor) majorVersion(version string) string {
 	if d.majorOf == nil {

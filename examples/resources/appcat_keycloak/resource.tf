@@ -28,3 +28,23 @@ output "keycloak_admin_password" {
   value     = appcat_keycloak.sso.connection_details.password
   sensitive = true
 }
+
+# Backups of Keycloak's PostgreSQL instance: when, and how many days they are kept.
+resource "appcat_backup_policy" "sso" {
+  kind        = "keycloak"
+  instance_id = appcat_keycloak.sso.id
+  schedule    = "30 2 * * *"
+  keep_daily  = 14
+}
+
+# A second Keycloak with the data (and admin credentials) of the first as of a point in time.
+resource "appcat_keycloak" "sso_before_incident" {
+  name               = "sso-0504"
+  namespace          = "my-app"
+  postgresql_version = appcat_keycloak.sso.postgresql_version
+
+  restore = {
+    source_instance    = appcat_keycloak.sso.name
+    recovery_timestamp = "2026-05-04T13:45:00Z"
+  }
+}

@@ -47,9 +47,17 @@ type backupSpec struct {
 	status func(obj *unstructured.Unstructured, claimStatus map[string]any, name, id string, at time.Time) map[string]any
 	// instanceField is the status field naming the claim (apis/apiserver/v1/*_backup_types.go).
 	instanceField string
-	// snapshotIn is the status field that holds the snapshot's id, date and instanceField where
-	// they are not in the status itself (Nextcloud: nextcloudFileBackup); "" for the status.
-	snapshotIn string
+	// fieldsIn is the status field that holds the backup's own fields (a snapshot's id, date and
+	// instanceField; a process and instanceField) where they are not in the status itself
+	// (Nextcloud: nextcloudFileBackup; Keycloak: databaseBackupStatus); "" for the status.
+	fieldsIn string
+	// nestedSuffix, where set, says the backups are those of a PostgreSQL instance nested in the
+	// claim, whose composite is named after the claim's with this suffix (Keycloak: "-pg",
+	// AppCat's common/postgresql.go): instanceField names that composite, the backups are named
+	// after it as PostgreSQL's after their claim, and it keeps the claim's retention.keepDaily
+	// (default 6) newest backups, the one retention rule the composition passes on, kept as
+	// PostgreSQL keeps its retention (retention.go).
+	nestedSuffix string
 	// snapshotIDs: the name is the first 8 characters of a snapshot id (k8up/restic), not a
 	// timestamped name (PostgreSQL).
 	snapshotIDs bool
@@ -65,15 +73,30 @@ var (
 		defaultRetention: keepPolicy{Daily: 6}, status: snapshotBackupStatus, snapshotIDs: true}
 	// K8upBackupSpec's default retention (apis/vshn/v1/common_types.go: keepDaily 6).
 	nextcloudBackups = backupSpec{Kind: "VSHNNextcloudBackup", resource: "vshnnextcloudbackups", instanceField: "instance",
-		snapshotIn: "nextcloudFileBackup", defaultRetention: keepPolicy{Daily: 6}, status: nextcloudBackupStatus, snapshotIDs: true}
+		fieldsIn: "nextcloudFileBackup", defaultRetention: keepPolicy{Daily: 6}, status: nextcloudBackupStatus, snapshotIDs: true}
+	// apis/apiserver/v1/vshn_keycloak_backup_types.go: the nested PostgreSQL's backups.
+	keycloakBackups = backupSpec{Kind: "VSHNKeycloakBackup", resource: "vshnkeycloakbackups", instanceField: "databaseInstance",
+		fieldsIn: "databaseBackupStatus", nestedSuffix: keycloakNestedSuffix, defaultRetention: keepPolicy{Last: 6}, status: keycloakBackupStatus}
 )
 
-// snapshotPath is the path of a field of the snapshot in a backup object of the kind.
-func (b *backupSpec) snapshotPath(field string) []string {
-	if b.snapshotIn == "" {
-		return []string{"status", field}
+// keycloakNestedSuffix names Keycloak's PostgreSQL composite after Keycloak's.
+const keycloakNestedSuffix = "-pg"
+
+// backupOwner is the name a backup of the claim holds in its instanceField: the claim's, or its
+// nested instance's composite's.
+func (b *backupSpec) backupOwner(obj *unstructured.Unstructured) string {
+	if b.nestedSuffix == "" {
+		return obj.GetName()
 	}
-	return []string{"status", b.snapshotIn, field}
+	return specString(obj, "resourceRef", "name") + b.nestedSuffix
+}
+
+// fieldPath is the path of one of the backup's own fields in a backup object of the kind.
+func (b *backupSpec) fieldPath(field ...string) []string {
+	if b.fieldsIn == "" {
+		return append([]string{"status"}, field...)
+	}
+	return append([]string{"status", b.fieldsIn}, field...)
 }
 
 func backupGVK(k *kind) schema.GroupVersionKind {
@@ -112,6 +135,26 @@ func postgresBackupStatus(obj *unstructured.Unstructured, claimStatus map[string
 	}
 }
 
+// keycloakBackupStatus is a VSHNKeycloakBackup's status (pkg/apiserver/vshn/keycloak/list.go):
+// the nested instance's backup, as a VSHNPostgresBackup's status, under databaseBackupStatus.
+func keycloakBackupStatus(obj *unstructured.Unstructured, _ map[string]any, name, _ string, at time.Time) map[string]any {
+	stamp := platformStamp(at)
+	pg := specString(obj, "resourceRef", "name") + keycloakNestedSuffix
+	return map[string]any{
+		"DatabaseBackupAvailable": true,
+		"databaseBackupStatus": map[string]any{
+			"databaseInstance": pg,
+			"process": map[string]any{
+				"status": "Completed",
+				"jobPod": name + "-backup",
+				"timing": map[string]any{"start": stamp, "end": stamp},
+			},
+			"backupInformation": map[string]any{"sourcePod": pg + "-1",
+				"postgresVersion": stringParam(obj, "15", "service", "postgreSQLParameters", "service", "majorVersion")},
+		},
+	}
+}
+
 func snapshotBackupStatus(obj *unstructured.Unstructured, _ map[string]any, _, id string, at time.Time) map[string]any {
 	return map[string]any{"id": id, "date": platformStamp(at), "instance": obj.GetName()}
 }
@@ -125,15 +168,16 @@ func backupNameFor(k *kind, obj *unstructured.Unstructured, slot time.Time, purp
 		id = sha256Hex(string(obj.GetUID()) + "/" + purpose + "/" + stamp)
 		return id[:8], id
 	}
+	owner := k.backup.backupOwner(obj)
 	if purpose != "" {
-		return obj.GetName() + "-" + purpose + "-" + stamp, ""
+		return owner + "-" + purpose + "-" + stamp, ""
 	}
-	return obj.GetName() + "-" + stamp, ""
+	return owner + "-" + stamp, ""
 }
 
 // backupTime is when a backup was taken (platform time), from its status.
 func backupTime(spec *backupSpec, u *unstructured.Unstructured) time.Time {
-	for _, path := range [][]string{{"status", "process", "timing", "end"}, spec.snapshotPath("date")} {
+	for _, path := range [][]string{spec.fieldPath("process", "timing", "end"), spec.fieldPath("date")} {
 		if s, _, _ := unstructured.NestedString(u.Object, path...); s != "" {
 			if t, err := time.Parse(time.RFC3339, s); err == nil {
 				return t
@@ -201,7 +245,7 @@ func (r *reconciler) listBackups(ctx context.Context, obj *unstructured.Unstruct
 
 // pruneBackups deletes the backups the claim's retention does not keep.
 func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstructured) error {
-	policy := retentionPolicy(obj, r.kind.backup.defaultRetention)
+	policy := r.kind.backup.retention(obj)
 	if policy.keepsAll() {
 		return nil
 	}

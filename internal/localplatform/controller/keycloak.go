@@ -4,9 +4,15 @@ import "strings"
 
 // Keycloak (VSHNKeycloak). Its row in kinds.go has a maintenance window and reports the release
 // tag in status.currentReleaseTag, as upstream (vshnkeycloak/deploy.go: maintenance.SetReleaseVersion).
-// It has no restore, backups or exporter here: AppCat backs Keycloak up through its nested
-// PostgreSQL instance and lists those backups as VSHNKeycloakBackup, which this platform does not
-// serve, and its ServiceMonitor scrapes Keycloak itself.
+// Its backups are those of the PostgreSQL instance AppCat nests in it (XVSHNPostgreSQL
+// "<composite>-pg", common/postgresql.go), listed as VSHNKeycloakBackup (keycloakBackups in
+// backups.go): taken on the claim's backup schedule and kept by its retention.keepDaily, the
+// settings the composition passes on. A restore goes to that nested instance too, which AppCat's
+// installations create on CloudNativePG (component-appcat defaultPGComposition): the source's
+// data as now or as of recoveryTimeStamp, backupName ignored (restoreContinuous). Upstream also
+// copies the source's admin credentials into the restored instance (deploy.go
+// copyKeycloakCredentials); this platform gives it its own, as every claim. Its ServiceMonitor
+// scrapes Keycloak itself, not an exporter.
 
 // keycloakConnection is what AppCat's Keycloak composition writes (vshnkeycloak/deploy.go) and
 // the XRD lets through to the claim's secret (connectionSecretKeys): the admin user "admin", its

@@ -193,14 +193,17 @@ var kinds = []*kind{
 		defaultDisk:        "16Gi",
 	},
 	{
-		// Maintenance and the release tag; without restore, backups and exporter (keycloak.go).
+		// Maintenance, the release tag, and its nested PostgreSQL's backups and restore; no
+		// exporter (keycloak.go).
 		Kind:               "VSHNKeycloak",
 		Service:            "keycloak",
 		DefaultComposition: "vshnkeycloak.vshn.appcat.vshn.io",
 		VersionPath:        []string{"service", "version"},
 		DefaultVersion:     "26",
 		reportVersion:      reportRedisVersion, // status.currentReleaseTag, as for Redis
+		restoreStyle:       fixedRestoreStyle(restoreContinuous),
 		connection:         keycloakConnection,
+		backup:             &keycloakBackups,
 		maintenance:        true,
 		defaultDisk:        "16Gi",
 	},

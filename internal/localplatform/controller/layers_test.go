@@ -126,10 +126,10 @@ func TestLayersAgree(t *testing.T) {
 			}
 			if b := k.Backups; b != nil {
 				if row.backup.Kind != b.Kind || row.backup.resource != b.Resource || row.backup.instanceField != b.InstanceField ||
-					row.backup.snapshotIn != b.SnapshotIn {
-					t.Errorf("backups: platform %s/%s naming the instance in %s (in %q), API layer %s/%s in %s (in %q)",
-						row.backup.Kind, row.backup.resource, row.backup.instanceField, row.backup.snapshotIn,
-						b.Kind, b.Resource, b.InstanceField, b.SnapshotIn)
+					row.backup.fieldsIn != b.FieldsIn || row.backup.nestedSuffix != b.InstanceOfComposite {
+					t.Errorf("backups: platform %s/%s naming the instance in %s (in %q, nested %q), API layer %s/%s in %s (in %q, nested %q)",
+						row.backup.Kind, row.backup.resource, row.backup.instanceField, row.backup.fieldsIn, row.backup.nestedSuffix,
+						b.Kind, b.Resource, b.InstanceField, b.FieldsIn, b.InstanceOfComposite)
 				}
 				if crds[b.Kind] != b.Resource {
 					t.Errorf("installed CRD of %s: resource %q, want %q", b.Kind, crds[b.Kind], b.Resource)

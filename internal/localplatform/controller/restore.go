@@ -161,8 +161,8 @@ func (r *reconciler) restoredData(ctx context.Context, obj *unstructured.Unstruc
 		if err != nil {
 			return dataState{}, err
 		}
-		if owner, _, _ := unstructured.NestedString(b.Object, k.backup.snapshotPath(k.backup.instanceField)...); owner != source {
-			return dataState{}, restoreFailed("backup %q belongs to %s %q, not to %q", backupName, k.Kind, owner, source)
+		if owner, _, _ := unstructured.NestedString(b.Object, k.backup.fieldPath(k.backup.instanceField)...); owner != k.backup.backupOwner(src) {
+			return dataState{}, restoreFailed("backup %q belongs to %q, not to %s %q", backupName, owner, k.Kind, source)
 		}
 		checksum, ok := backupData(src.Object["status"], backupName)
 		if !ok {

@@ -69,6 +69,18 @@ func (p keepPolicy) kept(newestFirst []time.Time) []bool {
 	return keep
 }
 
+// retention is the claim's retention policy for the kind's backups. A nested PostgreSQL instance
+// keeps the claim's retention.keepDaily (default 6) as its retention, the newest that many.
+func (b *backupSpec) retention(obj *unstructured.Unstructured) keepPolicy {
+	if b.nestedSuffix == "" {
+		return retentionPolicy(obj, b.defaultRetention)
+	}
+	if n, ok := paramField(obj, "backup", "retention", "keepDaily"); ok && toInt64(n) > 0 {
+		return keepPolicy{Last: int(toInt64(n))}
+	}
+	return b.defaultRetention
+}
+
 // retentionPolicy reads spec.parameters.backup.retention of a claim: a number (PostgreSQL) or
 // restic's keep* fields (Redis, MariaDB). def applies when it is missing.
 func retentionPolicy(obj *unstructured.Unstructured, def keepPolicy) keepPolicy {

@@ -25,7 +25,7 @@ type backupExpectation struct {
 	kind, plural string
 	columns      []string          // printer column names, in order
 	fields       map[string]string // status path -> type
-	snapshotIn   string            // the status field holding the snapshot (id, date, instance); "" for the status
+	fieldsIn     string            // the status field holding the snapshot (id, date, instance); "" for the status
 }
 
 var backupKinds = []backupExpectation{
@@ -46,6 +46,11 @@ var backupKinds = []backupExpectation{
 		"status.FileBackupAvailable": "boolean", "status.DatabaseBackupAvailable": "boolean",
 		"status.databaseBackupStatus": "object",
 	}, "nextcloudFileBackup"},
+	{"VSHNKeycloakBackup", "vshnkeycloakbackups", []string{"Database Instance", "Started", "Finished", "DatabaseBackup", "Age"}, map[string]string{
+		"status.DatabaseBackupAvailable": "boolean", "status.databaseBackupStatus.databaseInstance": "string",
+		"status.databaseBackupStatus.process.status": "string", "status.databaseBackupStatus.process.timing.end": "string",
+		"status.databaseBackupStatus.backupInformation": "object",
+	}, "databaseBackupStatus"},
 }
 
 func TestBackupCRDs(t *testing.T) {
@@ -155,8 +160,12 @@ func TestBackupKindsServedReadOnly(t *testing.T) {
 			// no namespace controller runs here: delete what the namespace would not take along
 			t.Cleanup(func() { _ = e.dyn.Resource(gvr).Namespace(e.ns).Delete(e.ctx, "b1", metav1.DeleteOptions{}) })
 			status := map[string]any{"dataChecksum": "abc", "instance": "db", "id": "b1ffffff", "date": "2026-05-01T10:00:00Z"}
-			if b.snapshotIn != "" {
-				status = map[string]any{"dataChecksum": "abc", b.snapshotIn: map[string]any{"instance": "db", "id": "b1ffffff", "date": "2026-05-01T10:00:00Z"}}
+			if b.fieldsIn != "" {
+				status = map[string]any{"dataChecksum": "abc", b.fieldsIn: map[string]any{"instance": "db", "id": "b1ffffff", "date": "2026-05-01T10:00:00Z"}}
+			}
+			if b.kind == "VSHNKeycloakBackup" {
+				status = map[string]any{"dataChecksum": "abc", "DatabaseBackupAvailable": true, b.fieldsIn: map[string]any{"databaseInstance": "db",
+					"process": map[string]any{"status": "Completed", "timing": map[string]any{"start": "2026-05-01T10:00:00Z", "end": "2026-05-01T10:00:01Z"}}}}
 			}
 			if b.kind == "VSHNPostgresBackup" {
 				status = map[string]any{"dataChecksum": "abc", "databaseInstance": "db",
@@ -176,8 +185,8 @@ func TestBackupKindsServedReadOnly(t *testing.T) {
 				t.Errorf("status.dataChecksum = %q kept: the status holds only AppCat's fields", c)
 			}
 			inst := got.Object["status"].(map[string]any)
-			if b.snapshotIn != "" {
-				inst, _ = inst[b.snapshotIn].(map[string]any)
+			if b.fieldsIn != "" {
+				inst, _ = inst[b.fieldsIn].(map[string]any)
 			}
 			if inst["instance"] != "db" && inst["databaseInstance"] != "db" {
 				t.Errorf("status %v: the instance field was not kept", inst)

@@ -129,6 +129,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnnextcloudbackups.api.appcat.vshn.io",
+		"CustomResourceDefinition/vshnkeycloakbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/servicemonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/podmonitors.monitoring.coreos.com",
 		"CustomResourceDefinition/alertmanagerconfigs.monitoring.coreos.com",
@@ -192,7 +193,7 @@ func TestClaimResources(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 20 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+	if len(objs.namespaces) != 1 || len(objs.crds) != 21 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
 		len(objs.rbindings) != 1 || len(objs.catalog) != 13 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
@@ -535,7 +536,7 @@ func TestClusterRoles(t *testing.T) {
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "update", false})
 		checks = append(checks, check{customer, "vshn.appcat.vshn.io", res + "/status", "patch", false})
 	}
-	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "vshnnextcloudbackups"} {
+	for _, res := range []string{"vshnpostgresbackups", "vshnredisbackups", "vshnmariadbbackups", "vshnnextcloudbackups", "vshnkeycloakbackups"} {
 		for _, verb := range []string{"get", "list", "watch"} {
 			checks = append(checks, check{customer, "api.appcat.vshn.io", res, verb, true})
 		}

@@ -44,6 +44,30 @@ var ExoscaleRedis = exoscaleKind("ExoscaleRedis", "exoscaleredis", "exoscale-red
 	[]string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL"},
 	ConnectionKeys{Host: "REDIS_HOST", Port: "REDIS_PORT", Username: "REDIS_USERNAME", Password: "REDIS_PASSWORD", URL: "REDIS_URL"})
 
+// ExoscaleKafka is Kafka at Exoscale. Clients authenticate with a client certificate, so the
+// secret has no user or password: KAFKA_URI (host:port, no scheme), KAFKA_NODES (every broker's
+// host:port, separated by spaces), service.cert and service.key (the client certificate and its
+// key) and ca.crt (provider-exoscale operator/kafkacontroller/observe.go). status.version is the
+// Kafka version Exoscale runs (the composition's ToCompositeFieldPath from status.atProvider.version);
+// the version cannot change in place, so nothing waits for it to follow.
+var ExoscaleKafka = withVersionStatus(exoscaleKind("ExoscaleKafka", "exoscalekafkas", "exoscale-kafka",
+	[]string{"KAFKA_URI", "KAFKA_HOST", "KAFKA_PORT", "KAFKA_NODES", "service.cert", "service.key", "ca.crt"},
+	ConnectionKeys{Host: "KAFKA_HOST", Port: "KAFKA_PORT", URL: "KAFKA_URI", Nodes: "KAFKA_NODES", CA: "ca.crt",
+		ClientCertificate: "service.cert", ClientKey: "service.key"}), StatusVersion)
+
+// ExoscaleOpenSearch is OpenSearch at Exoscale: its admin user, the https URI with the
+// credentials, and the URI of OpenSearch Dashboards; no ca.crt (the XRD lists none).
+var ExoscaleOpenSearch = exoscaleKind("ExoscaleOpenSearch", "exoscaleopensearches", "exoscale-opensearch",
+	[]string{"OPENSEARCH_USER", "OPENSEARCH_PASSWORD", "OPENSEARCH_DASHBOARD_URI", "OPENSEARCH_URI", "OPENSEARCH_HOST", "OPENSEARCH_PORT"},
+	ConnectionKeys{Host: "OPENSEARCH_HOST", Port: "OPENSEARCH_PORT", Username: "OPENSEARCH_USER", Password: "OPENSEARCH_PASSWORD",
+		URL: "OPENSEARCH_URI", DashboardURL: "OPENSEARCH_DASHBOARD_URI"})
+
+// withVersionStatus is k reporting the version it runs in that status field.
+func withVersionStatus(k Kind, field string) Kind {
+	k.VersionStatus = field
+	return k
+}
+
 // Compositions of the Exoscale kinds (the XRDs' defaultCompositionRef; ExoscaleKafka's XRD names
 // none, and its only composition is this one).
 const (

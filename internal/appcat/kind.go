@@ -79,7 +79,7 @@ type Kind struct {
 func (k Kind) HasInstanceNamespace() bool { return !k.External && !k.NoInstanceNamespace }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis, ObjectBucket}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis, ExoscaleKafka, ExoscaleOpenSearch, ObjectBucket}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }
@@ -102,6 +102,11 @@ type ConnectionKeys struct {
 	// CollaboraHost is the Collabora Online server's host, written only while Collabora is
 	// enabled (Nextcloud).
 	CollaboraHost string
+	// Nodes are the addresses (host:port) of every node of the service, separated by spaces
+	// (Exoscale Kafka's brokers).
+	Nodes string
+	// DashboardURL is the URL of the service's web dashboard (OpenSearch Dashboards).
+	DashboardURL string
 }
 
 // GVR is the claim's group/version/resource.

@@ -155,7 +155,8 @@ func TestAccCatalogOffering(t *testing.T) {
 func TestKindOfComposition(t *testing.T) {
 	for composition, want := range map[string]string{
 		appcat.CompositionPostgreSQLCNPG: "postgresql", appcat.CompositionPostgreSQLStackGres: "postgresql",
-		appcat.CompositionRedis: "redis", appcat.CompositionMariaDB: "mariadb", appcat.CompositionExoscalePostgreSQL: "exoscale_postgresql", "exoscalekafka.exoscale.appcat.vshn.io": "",
+		appcat.CompositionRedis: "redis", appcat.CompositionMariaDB: "mariadb", appcat.CompositionExoscalePostgreSQL: "exoscale_postgresql",
+		appcat.CompositionExoscaleKafka: "exoscale_kafka", appcat.CompositionExoscaleOpenSearch: "exoscale_opensearch", "exoscale.objectbuckets.appcat.vshn.io": "",
 	} {
 		if got, _ := kindOfComposition(composition); got != want {
 			t.Errorf("kindOfComposition(%s) = %q, want %q", composition, got, want)

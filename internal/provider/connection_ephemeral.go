@@ -83,6 +83,8 @@ func (e *connectionEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReques
 			"region":             computed(regionDoc, false),
 			"bucket_name":        computed(bucketNameDoc, false),
 			"endpoint":           computed(endpointDoc, false),
+			"nodes":              computed(nodesDoc, false),
+			"dashboard_url":      computed(dashboardURLDoc, true),
 		},
 	}
 }

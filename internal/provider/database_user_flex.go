@@ -117,5 +117,6 @@ func connectionValues(keys appcat.ConnectionKeys, secret map[string][]byte) conn
 		AccessKeyID: value(keys.AccessKeyID), SecretAccessKey: value(keys.SecretAccessKey),
 		CollaboraHost: value(keys.CollaboraHost),
 		Region:        value(keys.Region), BucketName: value(keys.BucketName), Endpoint: value(keys.Endpoint),
+		Nodes: value(keys.Nodes), DashboardURL: value(keys.DashboardURL),
 	}
 }

@@ -51,6 +51,9 @@ type exoscaleKind struct {
 	versions       []string
 	defaultVersion string
 	majorOf        func(string) string
+	// versionReportedAs says, for docs, what the kind's version status field holds, where its
+	// api reports one (Kafka's status.version).
+	versionReportedAs string
 	// defaultPlan is the XRD's default of spec.parameters.size.plan.
 	defaultPlan string
 	// backup: the kind has spec.parameters.backup.timeOfDay (not Redis and Kafka).
@@ -59,6 +62,9 @@ type exoscaleKind struct {
 	// pgSettings; settings picks it from the service block.
 	settingsField string
 	settings      func(*appcat.ExoscaleService) *map[string]any
+	// connectionAffectedBy are the attributes whose change changes the connection details
+	// besides the zone, which replaces the instance (Kafka: the plan sets the number of brokers).
+	connectionAffectedBy []path.Path
 }
 
 // Defaults and rules the Exoscale XRDs share (apis/exoscale/v1/dbaas_exoscale.go).
@@ -90,16 +96,18 @@ func (k exoscaleKind) descriptor() kindDescriptor {
 		lacks = append(lacks, "backup_time_of_day")
 	}
 	return kindDescriptor{
-		typeName:           k.typeName,
-		api:                k.api,
-		displayName:        k.displayName,
-		description:        instanceDescription(k.displayName, k.api, k.about+"\n\n"+exoscaleFamilyDoc),
-		versions:           k.versions,
-		defaultVersion:     k.defaultVersion,
-		versionPath:        "spec.parameters.service." + k.versionField,
-		majorOf:            k.majorOf,
-		defaultComposition: k.composition,
-		lacks:              lacks,
+		typeName:             k.typeName,
+		api:                  k.api,
+		displayName:          k.displayName,
+		description:          instanceDescription(k.displayName, k.api, k.about+"\n\n"+exoscaleFamilyDoc),
+		versions:             k.versions,
+		defaultVersion:       k.defaultVersion,
+		versionPath:          "spec.parameters.service." + k.versionField,
+		versionReportedAs:    k.versionReportedAs,
+		majorOf:              k.majorOf,
+		defaultComposition:   k.composition,
+		connectionAffectedBy: k.connectionAffectedBy,
+		lacks:                lacks,
 	}
 }
 
@@ -117,9 +125,9 @@ func (k exoscaleKind) attributes() map[string]schema.Attribute {
 	ipFilter.MarkdownDescription = "IPv4 ranges (CIDR) allowed to connect (`spec.parameters.network.ipFilter`). Defaults to `[\"0.0.0.0/0\"]`, as on " +
 		"the platform: the whole internet. Exoscale refuses every other address."
 	plan := planAttribute(k.defaultPlan, "")
-	plan.MarkdownDescription = fmt.Sprintf("Exoscale's plan for %s (`spec.parameters.size.plan`), e.g. `hobbyist-2`, `startup-4` or `business-8`: "+
+	plan.MarkdownDescription = fmt.Sprintf("Exoscale's plan for %s (`spec.parameters.size.plan`), e.g. `%s` or `business-8`: "+
 		"Exoscale's plans, not AppCat's size plans. Defaults to `%s`, as on the platform. The `appcat_catalog` data source lists the plans the "+
-		"cluster offers, and the plan is checked against that list when the provider can read it. A change applies in place.", k.displayName, k.defaultPlan)
+		"cluster offers, and the plan is checked against that list when the provider can read it. A change applies in place.", k.displayName, k.defaultPlan, k.defaultPlan)
 	plan.Validators = []validator.String{stringvalidator.RegexMatches(exoscalePlanName, "must be a plan name of Exoscale, e.g. startup-4")}
 	attrs := map[string]schema.Attribute{
 		"zone": schema.StringAttribute{

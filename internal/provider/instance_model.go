@@ -68,6 +68,10 @@ type connectionModel struct {
 	Region     types.String `tfsdk:"region"`
 	BucketName types.String `tfsdk:"bucket_name"`
 	Endpoint   types.String `tfsdk:"endpoint"`
+	// Every node's host:port, separated by spaces (Exoscale Kafka's brokers).
+	Nodes types.String `tfsdk:"nodes"`
+	// URL of the service's web dashboard (OpenSearch Dashboards).
+	DashboardURL types.String `tfsdk:"dashboard_url"`
 }
 
 var connectionAttrTypes = map[string]attr.Type{
@@ -90,4 +94,6 @@ var connectionAttrTypes = map[string]attr.Type{
 	"region":             types.StringType,
 	"bucket_name":        types.StringType,
 	"endpoint":           types.StringType,
+	"nodes":              types.StringType,
+	"dashboard_url":      types.StringType,
 }

@@ -163,6 +163,12 @@ const (
 	endpointDoc        = "S3 endpoint of the bucket, without scheme (`ENDPOINT`), where the service is one bucket; `url` is the same with scheme."
 )
 
+// Written by services with several nodes to connect to, or with a web dashboard.
+const (
+	nodesDoc        = "Every node's `host:port`, separated by spaces, where the service lists them (Exoscale Kafka's brokers, `KAFKA_NODES`)."
+	dashboardURLDoc = "URL of the service's web dashboard, where it has one (OpenSearch Dashboards, `OPENSEARCH_DASHBOARD_URI`)."
+)
+
 func connectionAttributes() map[string]schema.Attribute {
 	doc := map[string]string{
 		"host":               "Host name to connect to.",
@@ -184,6 +190,8 @@ func connectionAttributes() map[string]schema.Attribute {
 		"region":             regionDoc,
 		"bucket_name":        bucketNameDoc,
 		"endpoint":           endpointDoc,
+		"nodes":              nodesDoc,
+		"dashboard_url":      dashboardURLDoc,
 	}
 	attrs := map[string]schema.Attribute{}
 	for name, t := range connectionAttrTypes {

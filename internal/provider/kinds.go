@@ -47,6 +47,8 @@ func instanceKinds() []instanceKind {
 		registered(exoscalePostgreSQL),
 		registered(exoscaleMySQL),
 		registered(exoscaleRedis),
+		registered(exoscaleKafka),
+		registered(exoscaleOpenSearch),
 		registered(objectBucketKind{}),
 	}
 }

@@ -6,11 +6,13 @@ import (
 	"net"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // Connection details per kind, with the keys AppCat writes into a claim's connection secret.
-// secrets.go adds ca.crt (unless noCA is set) and, where leaf is set, tls.crt and tls.key.
+// secrets.go adds ca.crt (unless noCA is set) and, where leaf is set, its certificate and key
+// (tls.crt and tls.key, unless leafKeys names others).
 
 // connectionInput is what the connection details of an instance depend on.
 type connectionInput struct {
@@ -23,8 +25,19 @@ type connectionInput struct {
 type connectionPlan struct {
 	values map[string]string
 	leaf   *leafSpec // certificate for tls.crt/tls.key; nil when the kind has none
+	// leafKeys are the keys of leaf's certificate and key, where the kind's secret names them
+	// otherwise (Exoscale Kafka: service.cert, service.key); zero for tls.crt and tls.key.
+	leafKeys [2]string
 	// noCA: the secret carries no ca.crt (the kind's composition writes no certificate).
 	noCA bool
+}
+
+// leafKeyNames are the secret keys of the leaf certificate and its key.
+func (p connectionPlan) leafKeyNames() (cert, key string) {
+	if p.leafKeys[0] != "" {
+		return p.leafKeys[0], p.leafKeys[1]
+	}
+	return corev1.TLSCertKey, corev1.TLSPrivateKeyKey
 }
 
 func svcHost(service, namespace string) string {

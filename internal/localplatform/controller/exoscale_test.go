@@ -1,6 +1,8 @@
 package controller_test
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"maps"
 	"slices"
 	"strings"
@@ -23,18 +25,28 @@ var exoscaleMySQL = exoscaleKindInfo("ExoscaleMySQL", "exoscale-mysql", "exoscal
 
 var exoscaleRedis = exoscaleKindInfo("ExoscaleRedis", "exoscale-redis", "exoscaleredis", "exoscaleredis.exoscale.appcat.vshn.io", "", "")
 
+var exoscaleKafka = exoscaleKindInfo("ExoscaleKafka", "exoscale-kafka", "exoscalekafkas", "exoscalekafka.exoscale.appcat.vshn.io", "version", "3.8")
+
+var exoscaleOpenSearch = exoscaleKindInfo("ExoscaleOpenSearch", "exoscale-opensearch", "exoscaleopensearches", "exoscaleopensearch.exoscale.appcat.vshn.io", "majorVersion", "2")
+
 // TestExoscale: an Exoscale claim is provisioned as its composition does it — the connection
 // secret holds exactly the XRD's connectionSecretKeys; the status has the conditions and no
-// instance namespace, schedules or version (the claim's CRD has no such fields); the platform's
-// defaults apply; and deleting the claim removes the controller's own namespace for it.
+// instance namespace, schedules or version (the claim's CRD has no such fields; Kafka's has
+// status.version, which its composition fills); the platform's defaults apply; Kafka's client
+// certificate is one the secret's ca.crt signed; and deleting the claim removes the controller's
+// own namespace for it.
 func TestExoscale(t *testing.T) {
 	for _, tc := range []struct {
 		k    kindInfo
 		keys []string
+		// version is the status.version the composition writes ("" for none).
+		version string
 	}{
-		{exoscalePostgreSQL, []string{"POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PASSWORD", "POSTGRESQL_PORT", "POSTGRESQL_URL", "POSTGRESQL_USER", "ca.crt"}},
-		{exoscaleMySQL, []string{"MYSQL_DB", "MYSQL_HOST", "MYSQL_PASSWORD", "MYSQL_PORT", "MYSQL_URL", "MYSQL_USER", "ca.crt"}},
-		{exoscaleRedis, []string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME"}},
+		{exoscalePostgreSQL, []string{"POSTGRESQL_DB", "POSTGRESQL_HOST", "POSTGRESQL_PASSWORD", "POSTGRESQL_PORT", "POSTGRESQL_URL", "POSTGRESQL_USER", "ca.crt"}, ""},
+		{exoscaleMySQL, []string{"MYSQL_DB", "MYSQL_HOST", "MYSQL_PASSWORD", "MYSQL_PORT", "MYSQL_URL", "MYSQL_USER", "ca.crt"}, ""},
+		{exoscaleRedis, []string{"REDIS_HOST", "REDIS_PASSWORD", "REDIS_PORT", "REDIS_URL", "REDIS_USERNAME"}, ""},
+		{exoscaleKafka, []string{"KAFKA_HOST", "KAFKA_NODES", "KAFKA_PORT", "KAFKA_URI", "ca.crt", "service.cert", "service.key"}, "3.8"},
+		{exoscaleOpenSearch, []string{"OPENSEARCH_DASHBOARD_URI", "OPENSEARCH_HOST", "OPENSEARCH_PASSWORD", "OPENSEARCH_PORT", "OPENSEARCH_URI", "OPENSEARCH_USER"}, ""},
 	} {
 		t.Run(tc.k.Kind, func(t *testing.T) {
 			u := user(t)
@@ -48,6 +60,9 @@ func TestExoscale(t *testing.T) {
 				if v, ok := status[f]; ok {
 					t.Errorf("status.%s = %v: AppCat writes no such field for %s", f, v, tc.k.Kind)
 				}
+			}
+			if got, _ := status["version"].(string); got != tc.version {
+				t.Errorf("status.version = %q, want %q", got, tc.version)
 			}
 			if got := str(obj, "spec", "compositionRef", "name"); got != tc.k.DefaultComposition {
 				t.Errorf("compositionRef %q, want %q", got, tc.k.DefaultComposition)
@@ -63,6 +78,20 @@ func TestExoscale(t *testing.T) {
 			for k, v := range s.Data {
 				if k != "ca.crt" && strings.Contains(k, "HOST") && !strings.Contains(string(v), ".de-fra-1.") {
 					t.Errorf("%s = %q: not in the claim's zone", k, v)
+				}
+			}
+			if nodes, ok := s.Data["KAFKA_NODES"]; ok {
+				if n := strings.Fields(string(nodes)); len(n) != 3 || !strings.Contains(n[0], ".de-fra-1.") || !strings.HasSuffix(n[0], ":"+string(s.Data["KAFKA_PORT"])) {
+					t.Errorf("KAFKA_NODES = %q, want three brokers host:port in the zone", nodes)
+				}
+			}
+			if crt, ok := s.Data["service.cert"]; ok {
+				// Kafka authenticates clients by certificate: service.cert is a client certificate of the CA.
+				if _, err := parseCert(t, crt).Verify(x509.VerifyOptions{Roots: caPool(t, s), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}); err != nil {
+					t.Errorf("service.cert does not verify against ca.crt: %v", err)
+				}
+				if _, err := tls.X509KeyPair(crt, s.Data["service.key"]); err != nil {
+					t.Errorf("service.cert/service.key: %v", err)
 				}
 			}
 

@@ -222,6 +222,9 @@ var kinds = []*kind{
 	exoscaleKind("ExoscalePostgreSQL", "exoscale-postgresql", "exoscalepostgres.exoscale.appcat.vshn.io", "majorVersion", "16", exoscalePostgreSQLConnection),
 	exoscaleKind("ExoscaleMySQL", "exoscale-mysql", "exoscalemysql.exoscale.appcat.vshn.io", "majorVersion", "8", exoscaleMySQLConnection),
 	exoscaleKind("ExoscaleRedis", "exoscale-redis", "exoscaleredis.exoscale.appcat.vshn.io", "", "", exoscaleRedisConnection),
+	exoscaleKind("ExoscaleKafka", "exoscale-kafka", "exoscalekafka.exoscale.appcat.vshn.io", "version", "3.8", exoscaleKafkaConnection).
+		reporting(reportKafkaVersion),
+	exoscaleKind("ExoscaleOpenSearch", "exoscale-opensearch", "exoscaleopensearch.exoscale.appcat.vshn.io", "majorVersion", "2", exoscaleOpenSearchConnection),
 	{
 		// One bucket on the installation's object storage: no instance namespace, version,
 		// sizes, backups, maintenance window or exporter (objectbucket.go).

@@ -29,16 +29,17 @@ func connectionSecretData(k *kind, obj *unstructured.Unstructured, instanceNS st
 		data[keyCACert] = ps.ca.certPEM
 	}
 	if plan.leaf != nil {
-		if existing != nil && ps.ca.matches(*plan.leaf, existing.Data[corev1.TLSCertKey], existing.Data[corev1.TLSPrivateKeyKey]) {
-			data[corev1.TLSCertKey] = existing.Data[corev1.TLSCertKey]
-			data[corev1.TLSPrivateKeyKey] = existing.Data[corev1.TLSPrivateKeyKey]
+		certKey, keyKey := plan.leafKeyNames()
+		if existing != nil && ps.ca.matches(*plan.leaf, existing.Data[certKey], existing.Data[keyKey]) {
+			data[certKey] = existing.Data[certKey]
+			data[keyKey] = existing.Data[keyKey]
 		} else {
 			crt, key, err := ps.ca.issue(*plan.leaf)
 			if err != nil {
 				return nil, fmt.Errorf("issuing certificate: %w", err)
 			}
-			data[corev1.TLSCertKey] = crt
-			data[corev1.TLSPrivateKeyKey] = key
+			data[certKey] = crt
+			data[keyKey] = key
 		}
 	}
 	return data, nil

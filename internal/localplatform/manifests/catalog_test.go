@@ -36,6 +36,8 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionExoscalePostgreSQL:  "ExoscalePostgreSQL",
 		manifests.CompositionExoscaleMySQL:       "ExoscaleMySQL",
 		manifests.CompositionExoscaleRedis:       "ExoscaleRedis",
+		manifests.CompositionExoscaleKafka:       "ExoscaleKafka",
+		manifests.CompositionExoscaleOpenSearch:  "ExoscaleOpenSearch",
 		manifests.CompositionObjectBucketMinIO:   "ObjectBucket",
 	}
 	if len(objs.catalog) != len(kindOf) {
@@ -131,7 +133,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionExoscaleMySQL, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionExoscaleKafka, manifests.CompositionExoscaleMySQL, manifests.CompositionExoscaleOpenSearch, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

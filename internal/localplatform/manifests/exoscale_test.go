@@ -54,6 +54,17 @@ var exoscaleKinds = []exoscaleKind{
 		defaults:  exoscaleDefaults("startup-4", nil),
 		absent:    []string{"backup"},
 	},
+	{
+		claimKind: claimKind{kind: "ExoscaleKafka", gvr: exoscaleGVR("exoscalekafkas"), ownComp: manifests.CompositionExoscaleKafka, otherComp: manifests.CompositionRedis},
+		defaults:  exoscaleDefaults("startup-2", map[string]any{"service.version": "3.8"}),
+		enums:     map[string][]any{"service.version": {"3.8"}},
+		absent:    []string{"backup"},
+	},
+	{
+		claimKind: claimKind{kind: "ExoscaleOpenSearch", gvr: exoscaleGVR("exoscaleopensearches"), ownComp: manifests.CompositionExoscaleOpenSearch, otherComp: manifests.CompositionRedis},
+		defaults:  exoscaleDefaults("startup-4", map[string]any{"service.majorVersion": "2", "backup.timeOfDay": "21:30:00"}),
+		enums:     map[string][]any{"service.majorVersion": {"1", "2"}},
+	},
 }
 
 func exoscaleGVR(resource string) schema.GroupVersionResource {

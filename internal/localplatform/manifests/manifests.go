@@ -40,6 +40,8 @@ var Files = []string{
 	"crd-exoscalepostgresqls.yaml",
 	"crd-exoscalemysqls.yaml",
 	"crd-exoscaleredis.yaml",
+	"crd-exoscalekafkas.yaml",
+	"crd-exoscaleopensearches.yaml",
 	"crd-objectbuckets.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
@@ -77,6 +79,8 @@ const (
 	CompositionExoscalePostgreSQL  = "exoscalepostgres.exoscale.appcat.vshn.io"
 	CompositionExoscaleMySQL       = "exoscalemysql.exoscale.appcat.vshn.io"
 	CompositionExoscaleRedis       = "exoscaleredis.exoscale.appcat.vshn.io"
+	CompositionExoscaleKafka       = "exoscalekafka.exoscale.appcat.vshn.io"
+	CompositionExoscaleOpenSearch  = "exoscaleopensearch.exoscale.appcat.vshn.io"
 	// CompositionObjectBucketMinIO is the default ObjectBucket composition of vshn-cloud.
 	CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
 )

@@ -124,6 +124,8 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/exoscalepostgresqls.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/exoscalemysqls.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/exoscaleredis.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscalekafkas.exoscale.appcat.vshn.io",
+		"CustomResourceDefinition/exoscaleopensearches.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/objectbuckets.appcat.vshn.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
@@ -154,6 +156,8 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/exoscalepostgres.exoscale.appcat.vshn.io",
 		"AppCat/exoscalemysql.exoscale.appcat.vshn.io",
 		"AppCat/exoscaleredis.exoscale.appcat.vshn.io",
+		"AppCat/exoscalekafka.exoscale.appcat.vshn.io",
+		"AppCat/exoscaleopensearch.exoscale.appcat.vshn.io",
 		"AppCat/minio.objectbuckets.appcat.vshn.io",
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -186,15 +190,15 @@ func TestClaimResources(t *testing.T) {
 		}
 		got = append(got, gvr.Resource)
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes", "exoscalepostgresqls", "exoscalemysqls", "exoscaleredis"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes", "exoscalepostgresqls", "exoscalemysqls", "exoscaleredis", "exoscalekafkas", "exoscaleopensearches"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 21 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 13 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 23 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 15 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}

@@ -1,0 +1,4 @@
+import {
+  to = appcat_exoscale_kafka.events
+  id = "my-namespace/my-events"
+}

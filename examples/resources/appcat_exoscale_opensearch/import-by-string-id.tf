@@ -1,0 +1,4 @@
+import {
+  to = appcat_exoscale_opensearch.search
+  id = "my-namespace/my-search"
+}

@@ -37,6 +37,7 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionExoscaleMySQL:       "ExoscaleMySQL",
 		manifests.CompositionExoscaleRedis:       "ExoscaleRedis",
 		manifests.CompositionObjectBucketMinIO:   "ObjectBucket",
+		manifests.CompositionCodey:               "CodeyInstance",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -131,7 +132,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionExoscaleMySQL, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionCodey, manifests.CompositionExoscaleMySQL, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

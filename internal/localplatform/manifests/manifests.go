@@ -41,6 +41,7 @@ var Files = []string{
 	"crd-exoscalemysqls.yaml",
 	"crd-exoscaleredis.yaml",
 	"crd-objectbuckets.yaml",
+	"crd-codeyinstances.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -79,6 +80,8 @@ const (
 	CompositionExoscaleRedis       = "exoscaleredis.exoscale.appcat.vshn.io"
 	// CompositionObjectBucketMinIO is the default ObjectBucket composition of vshn-cloud.
 	CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
+	// CompositionCodey is Codey's only composition.
+	CompositionCodey = "codey.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

@@ -48,6 +48,7 @@ func instanceKinds() []instanceKind {
 		registered(exoscaleMySQL),
 		registered(exoscaleRedis),
 		registered(objectBucketKind{}),
+		registered(codeyKind{}),
 	}
 }
 

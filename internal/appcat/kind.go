@@ -63,14 +63,19 @@ type Kind struct {
 	// rules) but not the appcat.vshn.io/provider-config label (ObjectBucket's,
 	// pkg/controller/webhooks/objectbuckets.go).
 	WebhookIgnoresProviderConfig bool
+	// WebhookIgnoresDeletion: the kind's webhook validates creation and update (the name's
+	// length, the provider-config label, the kind's own rules) but is not registered for
+	// deletion, so no deletion is refused (Codey's, pkg/controller/webhooks/codey.go).
+	WebhookIgnoresDeletion bool
 	// External: the service runs at a cloud provider, outside the cluster (the Exoscale DBaaS
 	// kinds). Its claim has only the provider's parameters: no instance namespace in its status, no
 	// SLI probes (so no SLA), and none of AppCat's security, scheduling, monitoring, instances,
 	// service level or restore blocks.
 	External bool
-	// NoInstanceNamespace: the kind's composition runs nothing in a namespace of its own
-	// (ObjectBucket: a bucket on the installation's object storage). Its status has no
-	// instanceNamespace, and there are no pods, logs, exporters or SLI for it.
+	// NoInstanceNamespace: the kind's claims report no instance namespace, and there are no pods,
+	// logs, exporters or SLI for them: its composition runs nothing in a namespace of its own
+	// (ObjectBucket: a bucket on the installation's object storage), or hands the work to a
+	// nested service whose namespace the claim never reports (Codey's Forgejo).
 	NoInstanceNamespace bool
 }
 
@@ -79,7 +84,7 @@ type Kind struct {
 func (k Kind) HasInstanceNamespace() bool { return !k.External && !k.NoInstanceNamespace }
 
 // Kinds are the service kinds the provider serves, each once.
-var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis, ExoscaleKafka, ExoscaleOpenSearch, ObjectBucket}
+var Kinds = []Kind{PostgreSQL, Redis, MariaDB, Garage, MinIO, Nextcloud, Keycloak, Forgejo, ExoscalePostgreSQL, ExoscaleMySQL, ExoscaleRedis, ExoscaleKafka, ExoscaleOpenSearch, ObjectBucket, Codey}
 
 // ReportedVersion is the version the platform reports for a claim of this kind ("" if none yet).
 func (k Kind) ReportedVersion(s Status) string { return s.Field(k.VersionStatus) }

@@ -9,11 +9,10 @@ import (
 // TestKindGroupVersion: a kind names its own API group where it is not AppCat's claim group
 // (Codey's CodeyInstance is codey.io/v1); those that name none are vshn.appcat.vshn.io/v1.
 func TestKindGroupVersion(t *testing.T) {
-	codey := Kind{Kind: "CodeyInstance", Resource: "codeyinstances", GroupVersion: schema.GroupVersion{Group: "codey.io", Version: "v1"}}
-	if got := codey.GVR(); got != (schema.GroupVersionResource{Group: "codey.io", Version: "v1", Resource: "codeyinstances"}) {
+	if got := Codey.GVR(); got != (schema.GroupVersionResource{Group: "codey.io", Version: "v1", Resource: "codeyinstances"}) {
 		t.Errorf("GVR = %v", got)
 	}
-	if got := codey.APIVersion(); got != "codey.io/v1" {
+	if got := Codey.APIVersion(); got != "codey.io/v1" {
 		t.Errorf("APIVersion = %q", got)
 	}
 	for _, k := range Kinds {

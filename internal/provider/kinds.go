@@ -50,6 +50,7 @@ func instanceKinds() []instanceKind {
 		registered(exoscaleKafka),
 		registered(exoscaleOpenSearch),
 		registered(objectBucketKind{}),
+		registered(codeyKind{}),
 	}
 }
 

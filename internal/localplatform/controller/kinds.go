@@ -51,8 +51,8 @@ type kind struct {
 	// keeps its memory in a namespace of its own, named like an instance namespace, which it does
 	// not report in the claim's status and grants nobody.
 	external bool
-	// noInstanceNamespace: the kind's composition runs nothing in a namespace of its own, and
-	// its status has no instanceNamespace (ObjectBucket). The platform keeps its memory of such
+	// noInstanceNamespace: the kind's status reports no instanceNamespace: its composition runs
+	// nothing in a namespace of its own (ObjectBucket), or never reports it (Codey). The platform keeps its memory of such
 	// a claim in appcat-system (state.go: memoryKey).
 	noInstanceNamespace bool
 	// describe writes the kind's own status fields (e.g. the effective bucket name); nil for a
@@ -235,6 +235,18 @@ var kinds = []*kind{
 		connection:          objectBucketConnection,
 		noInstanceNamespace: true,
 		describe:            describeObjectBucket,
+	},
+	{
+		// Forgejo as a product: no instance namespace in its status, no version report,
+		// restore, backups, maintenance window or exporter (codey.go).
+		Kind:                "CodeyInstance",
+		Group:               "codey.io",
+		Service:             "codey",
+		DefaultComposition:  "codey.io",
+		VersionPath:         []string{"service", "majorVersion"},
+		DefaultVersion:      "14.0.0",
+		connection:          codeyConnection,
+		noInstanceNamespace: true,
 	},
 }
 

@@ -98,9 +98,10 @@ func TestLayersAgree(t *testing.T) {
 			}
 			// AppCat's webhook refuses deletion of protected claims and unknown provider
 			// configs; the platform's admission policies do the same for exactly those kinds.
-			// The provider-config rule is left out where the webhook does not check the label.
+			// The provider-config rule is left out where the webhook does not check the label,
+			// the deletion rule where it is not registered for deletion.
 			for name, resources := range policies {
-				want := k.Webhook
+				want := k.Webhook && !k.WebhookIgnoresDeletion
 				if name == providerConfigPolicy {
 					want = k.Webhook && !k.WebhookIgnoresProviderConfig
 				}

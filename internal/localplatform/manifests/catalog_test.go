@@ -39,6 +39,7 @@ func TestCatalogMatchesClaimSchemas(t *testing.T) {
 		manifests.CompositionExoscaleKafka:       "ExoscaleKafka",
 		manifests.CompositionExoscaleOpenSearch:  "ExoscaleOpenSearch",
 		manifests.CompositionObjectBucketMinIO:   "ObjectBucket",
+		manifests.CompositionCodey:               "CodeyInstance",
 	}
 	if len(objs.catalog) != len(kindOf) {
 		t.Fatalf("%d catalog entries, want one per composition (%d)", len(objs.catalog), len(kindOf))
@@ -133,7 +134,7 @@ func TestUserListsCatalog(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{manifests.CompositionExoscaleKafka, manifests.CompositionExoscaleMySQL, manifests.CompositionExoscaleOpenSearch, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
+	want := []string{manifests.CompositionCodey, manifests.CompositionExoscaleKafka, manifests.CompositionExoscaleMySQL, manifests.CompositionExoscaleOpenSearch, manifests.CompositionExoscalePostgreSQL, manifests.CompositionExoscaleRedis, manifests.CompositionObjectBucketMinIO, manifests.CompositionForgejo, manifests.CompositionGarage, manifests.CompositionKeycloak, manifests.CompositionMariaDB, manifests.CompositionMinIO, manifests.CompositionNextcloud, manifests.CompositionPostgreSQLStackGres, manifests.CompositionPostgreSQLCNPG, manifests.CompositionRedis}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("user sees %v, want %v", names, want)
 	}

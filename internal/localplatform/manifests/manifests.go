@@ -43,6 +43,7 @@ var Files = []string{
 	"crd-exoscalekafkas.yaml",
 	"crd-exoscaleopensearches.yaml",
 	"crd-objectbuckets.yaml",
+	"crd-codeyinstances.yaml",
 	"crd-backups.yaml",
 	"crd-monitors.yaml",
 	"crd-alertmanagerconfigs.yaml",
@@ -83,6 +84,8 @@ const (
 	CompositionExoscaleOpenSearch  = "exoscaleopensearch.exoscale.appcat.vshn.io"
 	// CompositionObjectBucketMinIO is the default ObjectBucket composition of vshn-cloud.
 	CompositionObjectBucketMinIO = "minio.objectbuckets.appcat.vshn.io"
+	// CompositionCodey is Codey's only composition.
+	CompositionCodey = "codey.io"
 )
 
 // DeletionProtectionMessage is the message with which the API server refuses to delete a claim

@@ -127,6 +127,7 @@ func TestInstallOrder(t *testing.T) {
 		"CustomResourceDefinition/exoscalekafkas.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/exoscaleopensearches.exoscale.appcat.vshn.io",
 		"CustomResourceDefinition/objectbuckets.appcat.vshn.io",
+		"CustomResourceDefinition/codeyinstances.codey.io",
 		"CustomResourceDefinition/vshnpostgresbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnredisbackups.api.appcat.vshn.io",
 		"CustomResourceDefinition/vshnmariadbbackups.api.appcat.vshn.io",
@@ -159,6 +160,7 @@ func TestInstallOrder(t *testing.T) {
 		"AppCat/exoscalekafka.exoscale.appcat.vshn.io",
 		"AppCat/exoscaleopensearch.exoscale.appcat.vshn.io",
 		"AppCat/minio.objectbuckets.appcat.vshn.io",
+		"AppCat/codey.io",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("install order\n got: %v\nwant: %v", got, want)
@@ -197,8 +199,8 @@ func TestClaimResources(t *testing.T) {
 
 func TestDecodeIntoTypedObjects(t *testing.T) {
 	objs := decodeAll(t)
-	if len(objs.namespaces) != 1 || len(objs.crds) != 23 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
-		len(objs.rbindings) != 1 || len(objs.catalog) != 15 {
+	if len(objs.namespaces) != 1 || len(objs.crds) != 24 || len(objs.policies) != 2 || len(objs.bindings) != 2 || len(objs.roles) != 3 ||
+		len(objs.rbindings) != 1 || len(objs.catalog) != 16 {
 		t.Fatalf("unexpected object counts: %d namespaces, %d CRDs, %d policies, %d bindings, %d roles, %d role bindings, %d catalog entries",
 			len(objs.namespaces), len(objs.crds), len(objs.policies), len(objs.bindings), len(objs.roles), len(objs.rbindings), len(objs.catalog))
 	}

@@ -1,0 +1,4 @@
+import {
+  to = appcat_codey.code
+  id = "my-namespace/my-code"
+}

@@ -93,9 +93,8 @@ func TestKeycloakBackupsAndRestore(t *testing.T) {
 				t.Errorf("backup %s: DatabaseBackupAvailable is not true", b.GetName())
 			}
 		}
-		if len(names) > 2 {
-			t.Fatalf("backups %v: retention.keepDaily 2 keeps two (keepLast is not passed on)", names)
-		}
+		// A third backup may be listed for a moment: the platform prunes right after it takes
+		// one. With keepLast passed on (9), two would never be all that is left.
 		mem := memoryOf(t, ready)
 		taken, _, _ := unstructured.NestedSlice(mem.Object, "localPlatform", "backups")
 		return len(names) == 2 && len(taken) >= 3, nil

@@ -120,6 +120,9 @@ func Down(stateDir string, purge bool, log io.Writer) error {
 		if err := os.RemoveAll(dir); err != nil {
 			return err
 		}
+		if err := os.RemoveAll(serverDir(dir)); err != nil {
+			return err
+		}
 		fmt.Fprintf(log, "removed %s\n", dir)
 	}
 	return nil
@@ -135,7 +138,7 @@ func RunController(ctx context.Context, stateDir string, log io.Writer) error {
 	if log == nil {
 		log = io.Discard
 	}
-	return runController(ctx, p.admin, log)
+	return runController(ctx, p.admin, p.stateDir, log)
 }
 
 // Reachable reports whether the API server answers /readyz.

@@ -194,7 +194,7 @@ func (p *Platform) startController() error {
 	go func() {
 		defer close(p.ctrlDone)
 		defer logFile.Close()
-		p.ctrlErr = runController(ctx, p.admin, logFile)
+		p.ctrlErr = runController(ctx, p.admin, p.stateDir, logFile)
 		if p.ctrlErr != nil && ctx.Err() == nil {
 			fmt.Fprintf(logFile, "controller stopped: %v\n", p.ctrlErr)
 			fmt.Fprintf(p.log, "controller stopped: %v (see %s)\n", p.ctrlErr, logFile.Name())
@@ -307,3 +307,7 @@ func (ph *phases) done(what string) {
 	fmt.Fprintf(ph.w, "  %-22s %6s\n", what, now.Sub(ph.last).Round(time.Millisecond))
 	ph.last = now
 }
+
+// ServerDir is where the controller keeps the data of the instances' real servers, one
+// directory per claim UID.
+func (p *Platform) ServerDir() string { return serverDir(p.stateDir) }

@@ -38,7 +38,10 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	if err := r.deleteBackups(ctx, obj); err != nil { // backups.go
 		return ctrl.Result{}, err
 	}
-	forgetSLA(obj) // sla_probes.go
+	forgetSLA(obj)                              // sla_probes.go
+	if err := r.removeServer(obj); err != nil { // servers.go
+		return ctrl.Result{}, err
+	}
 	if r.kind.noInstanceNamespace {
 		// The platform's memory and data history are kept in appcat-system (state.go, data.go).
 		mem := memoryKey(r.kind, obj, nil)

@@ -36,6 +36,8 @@ import (
 type Options struct {
 	// Log receives the controller's logs; the zero value discards them.
 	Log logr.Logger
+	// ServerDir holds the data of the instances' real servers (servers.go); "" runs none.
+	ServerDir string
 }
 
 // maxConcurrentReconciles per kind: claims are independent, and a reconcile mostly waits on
@@ -112,8 +114,12 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err := publishMonitoring(ctx, clientset, metrics); err != nil { // monitoring_config.go
 		return err
 	}
+	servers := newServerPool(opts.ServerDir, log)
+	if servers != nil {
+		defer servers.stopAll()
+	}
 	for _, k := range kinds {
-		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now}
+		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now, servers: servers}
 		if err := r.setup(mgr); err != nil {
 			return fmt.Errorf("setting up %s controller: %w", k.Kind, err)
 		}

@@ -55,6 +55,9 @@ type kind struct {
 	// nothing in a namespace of its own (ObjectBucket), or never reports it (Codey). The platform keeps its memory of such
 	// a claim in appcat-system (state.go: memoryKey).
 	noInstanceNamespace bool
+	// server runs the kind's real server for an instance with a load balancer, where its
+	// binaries are on the machine (servers.go); nil for a kind without one.
+	server serverEngine
 	// describe writes the kind's own status fields (e.g. the effective bucket name); nil for a
 	// kind that has none beyond the common ones.
 	describe func(obj *unstructured.Unstructured, status map[string]any)
@@ -128,6 +131,7 @@ var kinds = []*kind{
 		maintenance:        true,
 		monitoring:         postgresqlMonitoring,
 		defaultDisk:        "20Gi",
+		server:             postgresServer{},
 	},
 	{
 		Kind:               "VSHNRedis",

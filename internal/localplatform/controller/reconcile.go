@@ -31,6 +31,7 @@ type reconciler struct {
 	cas       *caStore
 	log       logr.Logger
 	now       func() time.Time
+	servers   *serverPool // nil: the platform runs no real servers
 
 	// seen remembers when this process first saw a claim's generation, to the nanosecond; the
 	// provisioning delay counts from there. After a restart the Ready condition's transition
@@ -160,6 +161,9 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	wg.Go(func() { access, accessErr = r.ensureAccess(ctx, obj, instanceNS) }) // access.go
 	wg.Wait()
 	if err := errors.Join(instErr, connErr, accessErr); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.ensureServer(ctx, obj); err != nil { // servers.go
 		return ctrl.Result{}, err
 	}
 

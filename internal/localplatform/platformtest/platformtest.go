@@ -69,6 +69,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	platform = p
+	defer func() {
+		if !keep {
+			_ = os.RemoveAll(p.ServerDir())
+		}
+	}()
 	code := m.Run()
 	if err := p.Stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "platformtest: stopping the platform: %v\n", err)

@@ -1,0 +1,245 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// Real servers (issue 17). Where the database server binaries are on the machine, an instance
+// that asks to be reachable (service type LoadBalancer) gets one real server process, listening
+// on the loopback address the platform assigns as its load balancer IP, with the instance's
+// admin credentials and a server certificate from the platform's CA. Without the binaries the
+// platform behaves as before: connection details for a server that does not exist.
+//
+// The servers are children of the controller: they stop with it (Pdeathsig) and the next
+// controller starts them again from their data directories as it reconciles the claims.
+// Deleting the claim stops its server and removes its data.
+
+// serverEngine runs one kind's real server.
+type serverEngine interface {
+	// name is the server's name for logs and messages, e.g. "PostgreSQL".
+	name() string
+	// available tells whether the binaries are on this machine; why not otherwise.
+	available() (bool, string)
+	// prepare makes the data directory of a new server (initdb) and writes its configuration and
+	// certificates; it runs before every start, so a changed certificate takes effect.
+	prepare(ctx context.Context, dir string, spec serverSpec) error
+	// command is the server process for dir.
+	command(dir string, spec serverSpec) *exec.Cmd
+	// port is the port the server listens on at its load balancer IP: the service's usual one,
+	// as each instance has an address of its own.
+	port() int
+	// ready tells whether the started server accepts connections.
+	ready(ctx context.Context, dir string, spec serverSpec) error
+}
+
+// serverSpec is what a server is started with, from the claim and its connection secret.
+type serverSpec struct {
+	uid      string
+	ip       string // the load balancer IP it listens on
+	port     int
+	password string     // the admin password
+	ca       *authority // the platform's CA: it signs the server certificate for ip
+}
+
+// serverPool is the real servers of one controller.
+type serverPool struct {
+	// root holds one directory per server, named by the claim's UID.
+	root    string
+	mu      sync.Mutex
+	running map[string]*runningServer // by claim UID
+	log     logr.Logger
+	// unavailable remembers the servers whose missing binaries were logged.
+	unavailable sync.Map
+}
+
+type runningServer struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+	spec serverSpec
+}
+
+func newServerPool(root string, log logr.Logger) *serverPool {
+	if root == "" {
+		return nil
+	}
+	return &serverPool{root: root, running: map[string]*runningServer{}, log: log}
+}
+
+// ensure has the server of spec.uid running and ready, starting it if needed.
+func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s := p.running[spec.uid]; s != nil {
+		select {
+		case <-s.done:
+			delete(p.running, spec.uid) // exited: start it again
+		default:
+			if s.spec.password == spec.password && s.spec.ip == spec.ip {
+				return nil
+			}
+			p.stopLocked(spec.uid) // credentials or address changed: restart with the new ones
+		}
+	}
+	// Open to the servers' system users (serverOwner), which must reach their own directories.
+	if err := os.MkdirAll(p.root, 0o711); err != nil {
+		return err
+	}
+	if err := os.Chmod(p.root, 0o711); err != nil {
+		return err
+	}
+	dir := filepath.Join(p.root, spec.uid)
+	if err := e.prepare(ctx, dir, spec); err != nil {
+		return fmt.Errorf("preparing the %s server: %w", e.name(), err)
+	}
+	cmd := e.command(dir, spec)
+	logFile, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return fmt.Errorf("starting the %s server: %w", e.name(), err)
+	}
+	s := &runningServer{cmd: cmd, done: make(chan struct{}), spec: spec}
+	go func() {
+		_ = cmd.Wait()
+		logFile.Close()
+		close(s.done)
+	}()
+	p.running[spec.uid] = s
+	readyCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	for {
+		err := e.ready(readyCtx, dir, spec)
+		if err == nil {
+			break
+		}
+		select {
+		case <-s.done:
+			delete(p.running, spec.uid)
+			return fmt.Errorf("the %s server exited at start (%s): %w", e.name(), filepath.Join(dir, "server.log"), err)
+		case <-readyCtx.Done():
+			return fmt.Errorf("the %s server is not ready after %s: %w", e.name(), time.Since(start).Round(time.Second), err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	p.log.Info("real server started", "server", e.name(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
+		"startup", time.Since(start).Round(time.Millisecond).String())
+	return nil
+}
+
+// remove stops the server of uid, if it runs, and deletes its data.
+func (p *serverPool) remove(uid string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopLocked(uid)
+	return os.RemoveAll(filepath.Join(p.root, uid))
+}
+
+// stop stops the server of uid, if it runs, and keeps its data.
+func (p *serverPool) stop(uid string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopLocked(uid)
+}
+
+// noteUnavailable logs once per server why the platform runs none.
+func (p *serverPool) noteUnavailable(server, why string) {
+	if _, logged := p.unavailable.LoadOrStore(server, true); !logged {
+		p.log.Info("no real servers: "+why, "server", server)
+	}
+}
+
+// stopAll stops every server (the controller is stopping).
+func (p *serverPool) stopAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for uid := range p.running {
+		p.stopLocked(uid)
+	}
+}
+
+// stopLocked asks the server to shut down fast (SIGINT: PostgreSQL's fast shutdown) and waits;
+// it kills it when it takes longer than 10 s.
+func (p *serverPool) stopLocked(uid string) {
+	s := p.running[uid]
+	if s == nil {
+		return
+	}
+	delete(p.running, uid)
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+// writeServerCertificate writes server.crt and server.key for the server's address, signed by
+// the platform's CA, and ca.crt; a certificate that still fits is kept.
+func writeServerCertificate(dir string, spec serverSpec, owner *syscall.Credential) error {
+	leaf := leafSpec{commonName: spec.ip, ips: []string{spec.ip}}
+	certPath, keyPath := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
+	oldCert, _ := os.ReadFile(certPath)
+	oldKey, _ := os.ReadFile(keyPath)
+	if oldCert == nil || !spec.ca.matches(leaf, oldCert, oldKey) {
+		certPEM, keyPEM, err := spec.ca.issue(leaf)
+		if err != nil {
+			return fmt.Errorf("issuing the server certificate: %w", err)
+		}
+		if err := ownedFile(certPath, certPEM, 0o600, owner); err != nil {
+			return err
+		}
+		if err := ownedFile(keyPath, keyPEM, 0o600, owner); err != nil {
+			return err
+		}
+	}
+	return ownedFile(filepath.Join(dir, "ca.crt"), spec.ca.certPEM, 0o600, owner)
+}
+
+// ensureServer runs the claim's real server when the kind has one, the claim asks for a load
+// balancer, and the binaries are there; a claim that no longer asks for one has its server
+// stopped, its data kept.
+func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstructured) error {
+	if r.servers == nil || r.kind.server == nil {
+		return nil
+	}
+	uid := string(obj.GetUID())
+	if !wantsLoadBalancer(obj) {
+		r.servers.stop(uid)
+		return nil
+	}
+	if ok, why := r.kind.server.available(); !ok {
+		r.servers.noteUnavailable(r.kind.server.name(), why)
+		return nil
+	}
+	ps, err := r.cas.get(ctx)
+	if err != nil {
+		return err
+	}
+	return r.servers.ensure(ctx, r.kind.server, serverSpec{
+		uid: uid, ip: loadBalancerIP(uid), port: r.kind.server.port(), password: ps.password(uid), ca: ps.ca,
+	})
+}
+
+// removeServer stops a deleted claim's server and removes its data.
+func (r *reconciler) removeServer(obj *unstructured.Unstructured) error {
+	if r.servers == nil || r.kind.server == nil {
+		return nil
+	}
+	return r.servers.remove(string(obj.GetUID()))
+}

@@ -1,0 +1,178 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"syscall"
+)
+
+// postgresServer runs a real PostgreSQL server (Debian's postgresql package: the binaries are in
+// /usr/lib/postgresql/<major>/bin; APPCAT_POSTGRES_BIN_DIR names another directory).
+type postgresServer struct{}
+
+func (postgresServer) name() string { return "PostgreSQL" }
+
+func (postgresServer) port() int { return 5432 }
+
+// postgresBinDir finds the directory with initdb and postgres: the newest major version.
+func postgresBinDir() string {
+	if dir := os.Getenv("APPCAT_POSTGRES_BIN_DIR"); dir != "" {
+		return dir
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.SortFunc(dirs, func(a, b string) int {
+		return majorOfDir(b) - majorOfDir(a)
+	})
+	for _, dir := range dirs {
+		if isExecutable(filepath.Join(dir, "postgres")) && isExecutable(filepath.Join(dir, "initdb")) {
+			return dir
+		}
+	}
+	if initdb, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(initdb)
+	}
+	return ""
+}
+
+func majorOfDir(binDir string) int {
+	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return n
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+func (postgresServer) available() (bool, string) {
+	if postgresBinDir() == "" {
+		return false, "PostgreSQL's server binaries (initdb, postgres) are not on this machine: install Debian's postgresql package"
+	}
+	if _, err := serverOwner("postgres"); err != nil {
+		return false, err.Error()
+	}
+	return true, ""
+}
+
+// serverOwner is the user a server runs as: the controller's own, or, when the controller runs
+// as root (PostgreSQL refuses to run as root), the server package's system user.
+func serverOwner(systemUser string) (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup(systemUser)
+	if err != nil {
+		return nil, fmt.Errorf("running as root, the server needs the system user %q: %w", systemUser, err)
+	}
+	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// ownedFile writes a file the server's user owns.
+func ownedFile(path string, data []byte, mode os.FileMode, owner *syscall.Credential) error {
+	if err := os.WriteFile(path, data, mode); err != nil {
+		return err
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		return err
+	}
+	return chownTo(path, owner)
+}
+
+func chownTo(path string, owner *syscall.Credential) error {
+	if owner == nil {
+		return nil
+	}
+	return os.Chown(path, int(owner.Uid), int(owner.Gid))
+}
+
+// asOwner runs cmd as the server's user.
+func asOwner(cmd *exec.Cmd, owner *syscall.Credential) *exec.Cmd {
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Setpgid: true,
+		// The server stops with the controller; SIGINT is PostgreSQL's fast shutdown.
+		Pdeathsig:  syscall.SIGINT,
+		Credential: owner,
+	}
+	return cmd
+}
+
+// pgHBA: TLS connections with a password from anywhere; the socket, in the server's private
+// directory, for the platform itself.
+const pgHBA = `local all all trust
+hostssl all all 0.0.0.0/0 scram-sha-256
+hostssl all all ::/0 scram-sha-256
+`
+
+func (postgresServer) prepare(ctx context.Context, dir string, spec serverSpec) error {
+	owner, err := serverOwner("postgres")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := chownTo(dir, owner); err != nil {
+		return err
+	}
+	bin := postgresBinDir()
+	data := filepath.Join(dir, "data")
+	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); os.IsNotExist(err) {
+		pwfile := filepath.Join(dir, "initial-password")
+		if err := ownedFile(pwfile, []byte(spec.password+"\n"), 0o600, owner); err != nil {
+			return err
+		}
+		defer os.Remove(pwfile)
+		_ = os.RemoveAll(data) // a half-made one from an interrupted initdb
+		initdb := asOwner(exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
+			"--pwfile="+pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync", "--no-instructions"), owner)
+		if out, err := initdb.CombinedOutput(); err != nil {
+			return fmt.Errorf("initdb: %w: %s", err, out)
+		}
+	}
+	if err := writeServerCertificate(dir, spec, owner); err != nil {
+		return err
+	}
+	return ownedFile(filepath.Join(data, "pg_hba.conf"), []byte(pgHBA), 0o600, owner)
+}
+
+func (postgresServer) command(dir string, spec serverSpec) *exec.Cmd {
+	owner, _ := serverOwner("postgres") // prepare has checked it
+	settings := []string{
+		"listen_addresses=" + spec.ip,
+		"port=" + strconv.Itoa(spec.port),
+		"unix_socket_directories=" + dir,
+		"ssl=on",
+		"ssl_cert_file=" + filepath.Join(dir, "server.crt"),
+		"ssl_key_file=" + filepath.Join(dir, "server.key"),
+		"ssl_ca_file=" + filepath.Join(dir, "ca.crt"),
+		// Small and fast: one machine runs many of these, for tests and development.
+		"shared_buffers=16MB",
+		"max_connections=30",
+		"fsync=off",
+		"synchronous_commit=off",
+		"full_page_writes=off",
+		"logging_collector=off",
+	}
+	args := []string{"-D", filepath.Join(dir, "data")}
+	for _, s := range settings {
+		args = append(args, "-c", s)
+	}
+	return asOwner(exec.Command(filepath.Join(postgresBinDir(), "postgres"), args...), owner)
+}
+
+func (postgresServer) ready(ctx context.Context, dir string, spec serverSpec) error {
+	// Through the socket: pg_isready answers "accepting connections" once the server is up.
+	out, err := exec.CommandContext(ctx, filepath.Join(postgresBinDir(), "pg_isready"), "-q", "-h", dir, "-p", strconv.Itoa(spec.port)).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("pg_isready: %w %s", err, out)
+	}
+	return nil
+}

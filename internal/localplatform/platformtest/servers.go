@@ -1,0 +1,72 @@
+package platformtest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// RequireServerBinaries skips a test of real servers on a machine without the server's binaries
+// (any file matching one of the patterns), except in CI, whose set-up installs them: there
+// their absence fails the test.
+func RequireServerBinaries(t testing.TB, what string, patterns ...string) {
+	t.Helper()
+	for _, pattern := range patterns {
+		if found, _ := filepath.Glob(pattern); len(found) > 0 {
+			return
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is not installed; .ci/run installs it", what)
+	}
+	t.Skipf("%s is not installed: the platform runs no real servers here", what)
+}
+
+// PostgreSQLBinaries are where Debian's postgresql package puts the server.
+var PostgreSQLBinaries = []string{"/usr/lib/postgresql/*/bin/postgres"}
+
+// PostgresEndpoint is how a client reaches a real PostgreSQL server of the platform.
+type PostgresEndpoint struct {
+	Host, Port, Database, User, Password string
+	CACertPEM                            []byte
+}
+
+// Connect connects over TLS that verifies the server's certificate against the CA and the host,
+// as sslmode=verify-full does; without TLS, when plain is set.
+func (e PostgresEndpoint) Connect(ctx context.Context, plain bool) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig("postgres://" + net.JoinHostPort(e.Host, e.Port) + "/" + e.Database + "?sslmode=disable")
+	if err != nil {
+		return nil, err
+	}
+	cfg.User, cfg.Password = e.User, e.Password
+	cfg.ConnectTimeout = 10 * time.Second
+	if !plain {
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(e.CACertPEM) {
+			return nil, errors.New("no CA certificate")
+		}
+		cfg.TLSConfig = &tls.Config{RootCAs: roots, ServerName: e.Host, MinVersion: tls.VersionTLS12}
+	}
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+// WriteAndReadRow creates a table, writes a row and reads it back over conn, and tells whether
+// the session is encrypted.
+func WriteAndReadRow(ctx context.Context, conn *pgx.Conn, table, body string) (read string, ssl bool, err error) {
+	if _, err := conn.Exec(ctx, "CREATE TABLE "+pgx.Identifier{table}.Sanitize()+" (id int PRIMARY KEY, body text)"); err != nil {
+		return "", false, err
+	}
+	if _, err := conn.Exec(ctx, "INSERT INTO "+pgx.Identifier{table}.Sanitize()+" VALUES (1, $1)", body); err != nil {
+		return "", false, err
+	}
+	err = conn.QueryRow(ctx, "SELECT t.body, s.ssl FROM "+pgx.Identifier{table}.Sanitize()+" t, pg_stat_ssl s WHERE t.id = 1 AND s.pid = pg_backend_pid()").Scan(&read, &ssl)
+	return read, ssl, err
+}

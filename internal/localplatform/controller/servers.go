@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -41,6 +42,9 @@ type serverEngine interface {
 	port() int
 	// ready tells whether the started server accepts connections.
 	ready(ctx context.Context, dir string, spec serverSpec) error
+	// applyUsers makes the instance's database users (spec.users) on the running server; it
+	// runs after every start and whenever the users change.
+	applyUsers(ctx context.Context, dir string, spec serverSpec) error
 }
 
 // serverSpec is what a server is started with, from the claim and its connection secret.
@@ -50,6 +54,7 @@ type serverSpec struct {
 	port     int
 	password string     // the admin password
 	ca       *authority // the platform's CA: it signs the server certificate for ip
+	users    []serverUser
 }
 
 // serverPool is the real servers of one controller.
@@ -67,6 +72,8 @@ type runningServer struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
 	spec serverSpec
+	// users are the database users last applied, as applyUsers got them.
+	users []serverUser
 }
 
 func newServerPool(root string, log logr.Logger) *serverPool {
@@ -86,7 +93,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 			delete(p.running, spec.uid) // exited: start it again
 		default:
 			if s.spec.password == spec.password && s.spec.ip == spec.ip {
-				return nil
+				return p.applyUsersLocked(ctx, e, s, spec)
 			}
 			p.stopLocked(spec.uid) // credentials or address changed: restart with the new ones
 		}
@@ -138,7 +145,24 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 	}
 	p.log.Info("real server started", "server", e.name(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
 		"startup", time.Since(start).Round(time.Millisecond).String())
+	return p.applyUsersLocked(ctx, e, s, spec)
+}
+
+// applyUsersLocked makes the database users of spec on the running server s, unless they are
+// the ones it made last.
+func (p *serverPool) applyUsersLocked(ctx context.Context, e serverEngine, s *runningServer, spec serverSpec) error {
+	if s.users != nil && slices.EqualFunc(s.users, spec.users, sameServerUser) {
+		return nil
+	}
+	if err := e.applyUsers(ctx, filepath.Join(p.root, spec.uid), spec); err != nil {
+		return fmt.Errorf("making the database users on the %s server: %w", e.name(), err)
+	}
+	s.users = append([]serverUser{}, spec.users...)
 	return nil
+}
+
+func sameServerUser(a, b serverUser) bool {
+	return a.name == b.name && a.password == b.password && a.database == b.database && slices.Equal(a.privileges, b.privileges)
 }
 
 // remove stops the server of uid, if it runs, and deletes its data.
@@ -231,9 +255,17 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 	if err != nil {
 		return err
 	}
-	return r.servers.ensure(ctx, r.kind.server, serverSpec{
-		uid: uid, ip: loadBalancerIP(uid), port: r.kind.server.port(), password: ps.password(uid), ca: ps.ca,
-	})
+	spec := serverSpec{uid: uid, ip: loadBalancerIP(uid), port: r.kind.server.port(), password: ps.password(uid), ca: ps.ca, users: []serverUser{}}
+	if r.kind.access != nil {
+		users, err := parseAccess(obj, *r.kind.access)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			spec.users = append(spec.users, serverUser{name: u.User, password: ps.accessPassword(obj.GetUID(), u.User), database: u.Database, privileges: u.Privileges})
+		}
+	}
+	return r.servers.ensure(ctx, r.kind.server, spec)
 }
 
 // removeServer stops a deleted claim's server and removes its data.

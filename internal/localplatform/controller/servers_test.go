@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
@@ -65,5 +69,70 @@ func TestPostgreSQLRealServer(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", net.JoinHostPort(string(data["LOADBALANCER_IP"]), string(data["POSTGRESQL_PORT"])), time.Second); err == nil {
 		c.Close()
 		t.Error("the server still listens after the claim was deleted")
+	}
+}
+
+// TestPostgreSQLRealServerUsers: the claim's database users are real. Each connects to its
+// database over verified TLS with the password of its own connection secret; the owner of a
+// database writes; a user given CONNECT, USAGE and SELECT on it reads and cannot write; a user
+// removed from the list keeps its role (AppCat retains it) and can still log in.
+func TestPostgreSQLRealServerUsers(t *testing.T) {
+	platformtest.RequireServerBinaries(t, "PostgreSQL (Debian package postgresql)", platformtest.PostgreSQLBinaries...)
+	u := user(t)
+	ctx := ctxFor(t)
+	name := uniqueName("realusers")
+	obj := newClaim(postgres, name, name+"-conn", map[string]any{
+		"network": map[string]any{"serviceType": "LoadBalancer"},
+		"service": map[string]any{"access": []any{
+			map[string]any{"user": "app"},
+			map[string]any{"user": "reader", "database": "app", "privileges": []any{"CONNECT", "USAGE", "SELECT"}},
+		}},
+	})
+	// Privileges need the StackGres composition (CloudNativePG's gives every user ALL).
+	_ = unstructured.SetNestedField(obj.Object, compositionStackGres, "spec", "compositionRef", "name")
+	createClaim(t, u, postgres, obj)
+	waitReady(t, u, postgres, userNS(), name)
+	main := getSecret(t, u, userNS(), name+"-conn").Data
+	as := func(user string) platformtest.PostgresEndpoint {
+		s := getSecret(t, u, userNS(), name+"-"+user).Data
+		e := postgresEndpoint(main, string(s["POSTGRESQL_PASSWORD"]))
+		e.User, e.Database = string(s["POSTGRESQL_USER"]), string(s["POSTGRESQL_DB"])
+		return e
+	}
+
+	app, err := as("app").Connect(ctx, false)
+	if err != nil {
+		t.Fatalf("user app connecting to its database: %v", err)
+	}
+	defer app.Close(ctx)
+	if body, _, err := platformtest.WriteAndReadRow(ctx, app, "orders", "by app"); err != nil || body != "by app" {
+		t.Fatalf("user app writing into its own database: %q, %v", body, err)
+	}
+	reader, err := as("reader").Connect(ctx, false)
+	if err != nil {
+		t.Fatalf("user reader connecting to database app: %v", err)
+	}
+	defer reader.Close(ctx)
+	var body string
+	if err := reader.QueryRow(ctx, "SELECT body FROM orders WHERE id = 1").Scan(&body); err != nil || body != "by app" {
+		t.Errorf("user reader reading app's row: %q, %v", body, err)
+	}
+	if _, err := reader.Exec(ctx, "INSERT INTO orders VALUES (2, 'by reader')"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("user reader (SELECT only) writing: %v, want permission denied", err)
+	}
+
+	// Removed from the list: its secret goes, its role stays and still logs in.
+	readerLogin := as("reader")
+	updateClaim(t, u, postgres, userNS(), name, func(o *unstructured.Unstructured) {
+		setParam(o, []any{map[string]any{"user": "app"}}, "service", "access")
+	})
+	waitFor(t, "the reader's secret removed", func() (bool, error) {
+		_, err := u.kube.CoreV1().Secrets(userNS()).Get(ctx, name+"-reader", metav1.GetOptions{})
+		return apierrors.IsNotFound(err), nil
+	})
+	if c, err := readerLogin.Connect(ctx, false); err != nil {
+		t.Errorf("the removed user's role is gone (AppCat retains it): %v", err)
+	} else {
+		c.Close(ctx)
 	}
 }

@@ -32,14 +32,9 @@ type codeyKind struct{}
 // (component-appcat component/vshn_codey.jsonnet: the XVSHNForgejo's majorVersion).
 const codeyDefaultVersion = "14.0.0"
 
-// codeyLacks are the common attributes whose fields a CodeyInstance does not have: it has no
-// security, instances, service level, scheduling, restore, monitoring or additional resources
-// block, and its status reports neither an instance namespace nor a version.
-var codeyLacks = []string{
-	"instances", "service_level", "deletion_protection", "allow_all_namespaces", "allowed_namespaces", "allowed_groups",
-	"allowed_users", "node_selector", "instance_namespace", "logs", "current_version", "previous_version", "restore",
-	"alerting", "additional_resources_config_map",
-}
+// codeyLacks: a CodeyInstance has none of AppCat's VSHN blocks, and its status reports no version
+// either.
+var codeyLacks = append(append([]string{}, withoutVSHNBlocks...), "current_version")
 
 func (codeyKind) descriptor() kindDescriptor {
 	return kindDescriptor{

@@ -114,13 +114,7 @@ func TestAccCodey(t *testing.T) {
 
 	t.Run("attached resources refuse it", func(t *testing.T) {
 		ns := testNamespace(t)
-		k.test(t, k.refusedAttachments(ns,
-			refusal{"resource", "appcat_backup_policy", nil, "backups"},
-			refusal{"resource", "appcat_maintenance_window", []string{`day_of_week = "monday"`}, "maintenance window"},
-			refusal{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
-			refusal{"data", "appcat_backups", nil, "backups"},
-			refusal{"data", "appcat_metrics_endpoint", nil, "metrics targets"},
-			refusal{"data", "appcat_sla_report", []string{`month = "2026-11"`}, "SLA report"})...)
+		k.test(t, k.refusedAttachments(ns, everyAttachment...)...)
 	})
 
 	t.Run("data sources read an existing instance", func(t *testing.T) {

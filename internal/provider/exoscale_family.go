@@ -76,19 +76,14 @@ const (
 )
 
 var (
-	exoscaleZones        = []string{"ch-gva-2", "ch-dk-2", "de-fra-1", "de-muc-1", "at-vie-1", "bg-sof-1"}
-	exoscaleDays         = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "never"}
-	exoscaleTimeOfDay    = regexp.MustCompile(`^([0-1]?[0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$`)
-	exoscalePlanName     = regexp.MustCompile(`^[a-z]+(-[0-9]+x)?-[0-9]+$`)
-	exoscaleLackedCommon = []string{
-		"instances", "service_level", "deletion_protection", "allow_all_namespaces", "allowed_namespaces", "allowed_groups",
-		"allowed_users", "node_selector", "instance_namespace", "logs", "previous_version", "restore", "alerting",
-		"additional_resources_config_map",
-	}
+	exoscaleZones     = []string{"ch-gva-2", "ch-dk-2", "de-fra-1", "de-muc-1", "at-vie-1", "bg-sof-1"}
+	exoscaleDays      = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "never"}
+	exoscaleTimeOfDay = regexp.MustCompile(`^([0-1]?[0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$`)
+	exoscalePlanName  = regexp.MustCompile(`^[a-z]+(-[0-9]+x)?-[0-9]+$`)
 )
 
 func (k exoscaleKind) descriptor() kindDescriptor {
-	lacks := append([]string{}, exoscaleLackedCommon...)
+	lacks := append([]string{}, withoutVSHNBlocks...)
 	if k.versionField == "" {
 		lacks = append(lacks, "version", "current_version", "allow_major_version_upgrade")
 	}

@@ -105,6 +105,17 @@ type refusal struct {
 	lacks      string
 }
 
+// everyAttachment is every attached resource and data source, each refusing a kind that has
+// none of what they attach to (Codey, ObjectBucket).
+var everyAttachment = []refusal{
+	{"resource", "appcat_backup_policy", nil, "backups"},
+	{"resource", "appcat_maintenance_window", []string{`day_of_week = "monday"`}, "maintenance window"},
+	{"resource", "appcat_database_user", []string{`user = "app"`}, "database users"},
+	{"data", "appcat_backups", nil, "backups"},
+	{"data", "appcat_metrics_endpoint", nil, "metrics targets"},
+	{"data", "appcat_sla_report", []string{`month = "2026-11"`}, "SLA report"},
+}
+
 // refusedAttachments are plan-only steps in which each attached block refuses an instance of k,
 // saying what k lacks.
 func (k accKind) refusedAttachments(ns string, refusals ...refusal) []resource.TestStep {

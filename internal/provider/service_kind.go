@@ -97,6 +97,16 @@ type kindDescriptor struct {
 	lacks []string
 }
 
+// withoutVSHNBlocks are what a kind lacks whose claims have none of the blocks AppCat's VSHN kinds
+// share — security, instances, service level, scheduling, restore, monitoring, additional
+// resources — and whose status has no instance namespace or previous version (the Exoscale kinds,
+// Codey).
+var withoutVSHNBlocks = []string{
+	"instances", "service_level", "deletion_protection", "allow_all_namespaces", "allowed_namespaces", "allowed_groups",
+	"allowed_users", "node_selector", "instance_namespace", "logs", "previous_version", "restore", "alerting",
+	"additional_resources_config_map",
+}
+
 // has tells whether the kind's claims have the field behind an attribute: false for one the kind
 // lacks (left out of its schema).
 func (d kindDescriptor) has(attr string) bool { return !slices.Contains(d.lacks, attr) }

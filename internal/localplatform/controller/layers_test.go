@@ -11,6 +11,9 @@ import (
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 )
 
+// providerConfigPolicy is the admission policy for AppCat's provider-config label check.
+const providerConfigPolicy = "appcat-provider-config"
+
 // TestLayersAgree: every service kind of the provider's API layer (appcat.Kinds) has exactly one
 // row in the platform's kind table that says the same about it (service name, backups and how they
 // name their instance, database users, maintenance window, metrics targets, the status field its
@@ -18,9 +21,6 @@ import (
 // default composition, the customer role's grant to manage its claims, and the admission policies
 // exactly where AppCat runs its webhook; and the table has no row the API layer lacks. A
 // half-registered kind fails here, not silently at run time.
-// providerConfigPolicy is the admission policy for AppCat's provider-config label check.
-const providerConfigPolicy = "appcat-provider-config"
-
 func TestLayersAgree(t *testing.T) {
 	objs, err := manifests.Objects()
 	if err != nil {

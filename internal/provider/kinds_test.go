@@ -15,7 +15,7 @@ func TestKindsAgreeWithAPILayer(t *testing.T) {
 	for _, k := range appcat.Kinds {
 		api[k.Kind] = k
 	}
-	served := map[string]string{}   // API kind -> provider type name
+	served := map[string]string{}  // API kind -> provider type name
 	typeNames := map[string]bool{} // provider type names
 	for _, ik := range instanceKinds() {
 		d := ik.descriptor

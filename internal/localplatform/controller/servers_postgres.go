@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
@@ -20,8 +21,12 @@ func (postgresServer) name() string { return "PostgreSQL" }
 
 func (postgresServer) port() int { return 5432 }
 
-// postgresBinDir finds the directory with initdb and postgres: the newest major version.
-func postgresBinDir() string {
+// postgresBinDir is the directory with initdb and postgres, looked up once: the controller asks
+// on every reconcile of a load-balanced instance and while it polls a starting server.
+var postgresBinDir = sync.OnceValue(findPostgresBinDir)
+
+// findPostgresBinDir finds the directory with initdb and postgres: the newest major version.
+func findPostgresBinDir() string {
 	if dir := os.Getenv("APPCAT_POSTGRES_BIN_DIR"); dir != "" {
 		return dir
 	}

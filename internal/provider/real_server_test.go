@@ -3,12 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/jackc/pgx/v5"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/vshn/terraform-provider-appcat/internal/appcat"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
@@ -79,11 +85,114 @@ resource "appcat_database_user" "reader" {
 // userEndpoint is how a database user in state reaches the real server: its own connection
 // details, at the load balancer IP of its instance (appcat_postgresql.db).
 func userEndpoint(s *terraform.State, addr string) platformtest.PostgresEndpoint {
-	instance := s.RootModule().Resources["appcat_postgresql.db"].Primary.Attributes
+	e := connectionEndpoint(s.RootModule().Resources[addr].Primary.Attributes)
+	e.Host = s.RootModule().Resources["appcat_postgresql.db"].Primary.Attributes["connection_details.load_balancer_ip"]
+	return e
+}
+
+// TestAccPostgreSQLRealServerRestore: the data of a real server is in its backups, and a new
+// instance restored from a backup (restore.backup_name, StackGres) has the rows written before
+// that backup and not the row written after it.
+func TestAccPostgreSQLRealServerRestore(t *testing.T) {
+	platformtest.RequireServerBinaries(t, "PostgreSQL (Debian package postgresql)", platformtest.PostgreSQLBinaries...)
+	ns, src, restored := testNamespace(t), pgAcc.name(), pgAcc.name()
+	lines := []string{`backend = "stackgres"`, `service_type = "LoadBalancer"`}
+	source := adminProvider(ns) +
+		pgAcc.instance("src", src, append(lines, fmt.Sprintf(`annotations = { %q = %q }`, clockSpeedAnnotation, clockSpeed))...) +
+		block("resource", "appcat_backup_policy", "src", append(pgAcc.attachedTo("src"), backupEveryPlatformMinute, `retention = 100`)...)
+	withRestore := source + `
+variable "backup_name" { type = string }
+` + pgAcc.instance("restored", restored, append(lines, "restore = {", `  source_instance = `+pgAcc.ref("src", "name"), `  backup_name = var.backup_name`, "}")...)
+	var backup string
+	pgAcc.test(t,
+		resource.TestStep{
+			Config: source,
+			// Row A, then a backup, then row B.
+			Check: func(s *terraform.State) error {
+				ctx := context.Background()
+				conn, err := instanceEndpoint(s, pgAcc.addrOf("src")).Connect(ctx, false)
+				if err != nil {
+					return err
+				}
+				defer conn.Close(ctx)
+				if _, _, err := platformtest.WriteAndReadRow(ctx, conn, "notes", "A"); err != nil {
+					return err
+				}
+				backup = newBackup(t, ns)
+				_, err = conn.Exec(ctx, "INSERT INTO notes VALUES (2, 'B')")
+				return err
+			},
+		},
+		resource.TestStep{
+			Config:          withRestore,
+			ConfigVariables: config.Variables{"backup_name": lateString{&backup}},
+			Check: func(s *terraform.State) error {
+				ctx := context.Background()
+				conn, err := instanceEndpoint(s, pgAcc.addrOf("restored")).Connect(ctx, false)
+				if err != nil {
+					return fmt.Errorf("connecting to the restored instance with its own admin credentials: %w", err)
+				}
+				defer conn.Close(ctx)
+				rows, err := conn.Query(ctx, "SELECT body FROM notes ORDER BY id")
+				if err != nil {
+					return err
+				}
+				bodies, err := pgx.CollectRows(rows, pgx.RowTo[string])
+				if err != nil {
+					return err
+				}
+				if !slices.Equal(bodies, []string{"A"}) {
+					return fmt.Errorf("restored from backup %s: rows %v, want [A] (B was written after the backup)", backup, bodies)
+				}
+				return nil
+			},
+		},
+	)
+}
+
+// newBackup waits for a PostgreSQL backup in ns that was not there when it was called, and
+// returns its name: a backup taken after everything written before the call.
+func newBackup(t *testing.T, ns string) string {
+	t.Helper()
+	bk, _ := appcat.BackupKindOf(appcat.PostgreSQL)
+	names := func() []string {
+		list, err := adminDynamic(t).Resource(bk.GVR()).Namespace(ns).List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, b := range list.Items {
+			out = append(out, b.GetName())
+		}
+		return out
+	}
+	before := names()
+	var found string
+	eventually(t, 60*time.Second, "a new backup in "+ns, func() bool {
+		for _, n := range names() {
+			if !slices.Contains(before, n) {
+				found = n
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// instanceEndpoint is how a user reaches the real server of the PostgreSQL instance at addr: the
+// admin credentials of its connection details, at its load balancer IP.
+func instanceEndpoint(s *terraform.State, addr string) platformtest.PostgresEndpoint {
 	a := s.RootModule().Resources[addr].Primary.Attributes
+	e := connectionEndpoint(a)
+	e.Host = a["connection_details.load_balancer_ip"]
+	return e
+}
+
+// connectionEndpoint is the port, database, credentials and CA of a resource's connection_details.
+func connectionEndpoint(a map[string]string) platformtest.PostgresEndpoint {
 	return platformtest.PostgresEndpoint{
-		Host: instance["connection_details.load_balancer_ip"], Port: a["connection_details.port"],
-		Database: a["connection_details.database"], User: a["connection_details.username"],
+		Port: a["connection_details.port"], Database: a["connection_details.database"], User: a["connection_details.username"],
 		Password: a["connection_details.password"], CACertPEM: []byte(a["connection_details.ca_certificate"]),
 	}
 }
@@ -92,16 +201,10 @@ func userEndpoint(s *terraform.State, addr string) platformtest.PostgresEndpoint
 // state — load balancer IP, port, admin user and password, CA certificate — and writes a row.
 func adminWritesRow(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs := s.RootModule().Resources[addr]
-		if rs == nil {
+		if s.RootModule().Resources[addr] == nil {
 			return fmt.Errorf("%s is not in state", addr)
 		}
-		a := rs.Primary.Attributes
-		endpoint := platformtest.PostgresEndpoint{
-			Host: a["connection_details.load_balancer_ip"], Port: a["connection_details.port"],
-			Database: a["connection_details.database"], User: a["connection_details.username"],
-			Password: a["connection_details.password"], CACertPEM: []byte(a["connection_details.ca_certificate"]),
-		}
+		endpoint := instanceEndpoint(s, addr)
 		ctx := context.Background()
 		conn, err := endpoint.Connect(ctx, false)
 		if err != nil {

@@ -195,6 +195,10 @@ func (r *reconciler) takeBackup(ctx context.Context, obj *unstructured.Unstructu
 	want := spec.status(obj, status, name, id, at)
 	d, _ := readData(status)
 
+	// A real server's dump comes first, so that a listed backup is complete (servers_backups.go).
+	if err := r.dumpForBackup(ctx, obj, name); err != nil {
+		return "", err
+	}
 	b := &unstructured.Unstructured{}
 	b.SetGroupVersionKind(backupGVK(r.kind))
 	b.SetNamespace(obj.GetNamespace())
@@ -264,6 +268,7 @@ func (r *reconciler) pruneBackups(ctx context.Context, obj *unstructured.Unstruc
 		if err := r.client.Delete(ctx, &items[i]); err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("pruning %s %s: %w", items[i].GetKind(), items[i].GetName(), err)
 		}
+		r.dropBackupDump(obj, items[i].GetName())
 		logr.FromContextOrDiscard(ctx).V(1).Info("backup pruned", "backup", items[i].GetName())
 	}
 	return nil

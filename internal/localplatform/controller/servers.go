@@ -42,6 +42,10 @@ type serverEngine interface {
 	port() int
 	// ready tells whether the started server accepts connections.
 	ready(ctx context.Context, dir string, spec serverSpec) error
+	// dump writes a dump of the whole server (roles and databases) to out.
+	dump(ctx context.Context, dir string, spec serverSpec, out string) error
+	// load loads a dump into the fresh server and gives the admin back its own password.
+	load(ctx context.Context, dir string, spec serverSpec, path string) error
 	// applyUsers makes the instance's database users (spec.users) on the running server; it
 	// runs after every start and whenever the users change.
 	applyUsers(ctx context.Context, dir string, spec serverSpec) error
@@ -55,6 +59,9 @@ type serverSpec struct {
 	password string     // the admin password
 	ca       *authority // the platform's CA: it signs the server certificate for ip
 	users    []serverUser
+	// restore, for a restored instance, names the dump its new server loads ("" for none);
+	// it runs with the pool locked (servers_backups.go).
+	restore func(ctx context.Context) (string, error)
 }
 
 // serverPool is the real servers of one controller.
@@ -106,6 +113,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		return err
 	}
 	dir := filepath.Join(p.root, spec.uid)
+	fresh := !p.hasData(spec.uid)
 	if err := e.prepare(ctx, dir, spec); err != nil {
 		return fmt.Errorf("preparing the %s server: %w", e.name(), err)
 	}
@@ -145,6 +153,18 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 	}
 	p.log.Info("real server started", "server", e.name(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
 		"startup", time.Since(start).Round(time.Millisecond).String())
+	if fresh && spec.restore != nil {
+		path, err := spec.restore(ctx)
+		if err != nil {
+			return err
+		}
+		if path != "" {
+			if err := e.load(ctx, dir, spec, path); err != nil {
+				return fmt.Errorf("restoring the %s server from %s: %w", e.name(), path, err)
+			}
+			p.log.Info("real server restored", "server", e.name(), "uid", spec.uid, "dump", path)
+		}
+	}
 	return p.applyUsersLocked(ctx, e, s, spec)
 }
 
@@ -264,6 +284,9 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 		for _, u := range users {
 			spec.users = append(spec.users, serverUser{name: u.User, password: ps.accessPassword(obj.GetUID(), u.User), database: u.Database, privileges: u.Privileges})
 		}
+	}
+	if spec.restore, err = r.restoreDump(ctx, obj); err != nil { // servers_backups.go
+		return err
 	}
 	return r.servers.ensure(ctx, r.kind.server, spec)
 }

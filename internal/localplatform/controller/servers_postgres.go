@@ -181,3 +181,28 @@ func (postgresServer) ready(ctx context.Context, dir string, spec serverSpec) er
 	}
 	return nil
 }
+
+func (postgresServer) dump(ctx context.Context, dir string, spec serverSpec, out string) error {
+	dump := exec.CommandContext(ctx, filepath.Join(postgresBinDir(), "pg_dumpall"), "-h", dir, "-p", strconv.Itoa(spec.port), "-U", "postgres", "-f", out)
+	if b, err := dump.CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_dumpall: %w: %s", err, b)
+	}
+	return nil
+}
+
+// load runs the dump as pg_dumpall wrote it: its CREATE ROLE postgres fails on the fresh
+// server, which already has that role, and psql goes on. The dump also sets the source's admin
+// password; the server's own is set again afterwards.
+func (postgresServer) load(ctx context.Context, dir string, spec serverSpec, path string) error {
+	psql := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, filepath.Join(postgresBinDir(), "psql"), append([]string{"-X", "-q", "-h", dir, "-p", strconv.Itoa(spec.port), "-U", "postgres", "-d", "postgres"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("psql: %w: %s", err, out)
+		}
+		return nil
+	}
+	if err := psql("-f", path); err != nil {
+		return err
+	}
+	return psql("-v", "ON_ERROR_STOP=1", "-c", "ALTER ROLE postgres PASSWORD "+pgLiteral(spec.password))
+}

@@ -4,10 +4,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -135,4 +137,77 @@ func TestPostgreSQLRealServerUsers(t *testing.T) {
 	} else {
 		c.Close(ctx)
 	}
+}
+
+// TestPostgreSQLRealServerRestore: a backup of an instance with a real server holds the data
+// written before it and not what was written after it; an instance restored from that backup
+// (StackGres) has exactly that, one restored to the latest state (CloudNativePG) has both, and
+// each restored server keeps the admin password of its own connection secret.
+func TestPostgreSQLRealServerRestore(t *testing.T) {
+	platformtest.RequireServerBinaries(t, "PostgreSQL (Debian package postgresql)", platformtest.PostgreSQLBinaries...)
+	u := user(t)
+	ctx := ctxFor(t)
+	lb := map[string]any{"serviceType": "LoadBalancer"}
+	src := uniqueName("realsrc")
+	obj := newClaim(postgres, src, src+"-conn", map[string]any{"network": lb,
+		// A backup every wall second; kept long enough for the test.
+		"backup": map[string]any{"schedule": "0 * * * *", "retention": int64(1000)}})
+	obj.SetAnnotations(map[string]string{clockSpeedAnnotation: "3600"})
+	createClaim(t, u, postgres, obj)
+	waitReady(t, u, postgres, userNS(), src)
+	data := getSecret(t, u, userNS(), src+"-conn").Data
+	conn, err := postgresEndpoint(data, string(data["POSTGRESQL_PASSWORD"])).Connect(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, _, err := platformtest.WriteAndReadRow(ctx, conn, "notes", "A"); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, b := range listBackups(t, u, postgres, src) {
+		seen[b.GetName()] = true
+	}
+	backup := waitBackups(t, u, postgres, src, "a backup taken after A was written", func(items []unstructured.Unstructured) bool {
+		return len(items) > 0 && !seen[items[0].GetName()]
+	})[0].GetName()
+	if _, err := conn.Exec(ctx, "INSERT INTO notes VALUES (2, 'B')"); err != nil {
+		t.Fatal(err)
+	}
+
+	restored := func(t *testing.T, restore map[string]any, composition string) []string {
+		t.Helper()
+		name := uniqueName("realrst")
+		o := newClaim(postgres, name, name+"-conn", map[string]any{"network": lb, "restore": restore})
+		if composition != "" {
+			_ = unstructured.SetNestedField(o.Object, composition, "spec", "compositionRef", "name")
+		}
+		createClaim(t, u, postgres, o)
+		waitReady(t, u, postgres, userNS(), name)
+		own := getSecret(t, u, userNS(), name+"-conn").Data
+		c, err := postgresEndpoint(own, string(own["POSTGRESQL_PASSWORD"])).Connect(ctx, false)
+		if err != nil {
+			t.Fatalf("connecting to the restored instance with its own admin password: %v", err)
+		}
+		defer c.Close(ctx)
+		rows, err := c.Query(ctx, "SELECT body FROM notes ORDER BY id")
+		if err != nil {
+			t.Fatalf("reading the restored table: %v", err)
+		}
+		bodies, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bodies
+	}
+	t.Run("FromBackup", func(t *testing.T) {
+		if got := restored(t, map[string]any{"claimName": src, "backupName": backup}, compositionStackGres); !slices.Equal(got, []string{"A"}) {
+			t.Errorf("restored from backup %s: %v, want [A] (B came after it)", backup, got)
+		}
+	})
+	t.Run("Latest", func(t *testing.T) {
+		if got := restored(t, map[string]any{"claimName": src}, ""); !slices.Equal(got, []string{"A", "B"}) {
+			t.Errorf("restored to the latest state: %v, want [A B]", got)
+		}
+	})
 }

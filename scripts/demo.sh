@@ -26,16 +26,45 @@ up)
 	TF_CLI_CONFIG_FILE="$("$root/scripts/dev-overrides.sh")"
 	export TF_CLI_CONFIG_FILE
 
+	# Where the platform runs real PostgreSQL servers (Debian's postgresql, make servers), the
+	# quickstart asks for a load balancer: the platform then runs one behind its IP.
+	service_type=ClusterIP
+	if compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+		service_type=LoadBalancer
+	fi
+
 	echo
-	echo "terraform apply in examples/quickstart"
-	"$terraform" -chdir="$quickstart" apply -auto-approve -input=false -compact-warnings
+	echo "terraform apply in examples/quickstart (service_type = $service_type)"
+	"$terraform" -chdir="$quickstart" apply -auto-approve -input=false -compact-warnings -var "service_type=$service_type"
 
 	host="$("$terraform" -chdir="$quickstart" output -raw host)"
 	port="$("$terraform" -chdir="$quickstart" output -raw port)"
 	secret="$("$terraform" -chdir="$quickstart" output -raw connection_secret_name)"
+	if [ "$service_type" = LoadBalancer ]; then
+		ip="$("$terraform" -chdir="$quickstart" output -raw load_balancer_ip)"
+		ca="$root/.appcat-local/quickstart-ca.crt"
+		"$terraform" -chdir="$quickstart" output -raw ca_certificate >"$ca"
+		password="$("$terraform" -chdir="$quickstart" output -raw password)"
+		conninfo="host=$ip port=$port user=postgres dbname=postgres sslmode=verify-full sslrootcert=$ca"
+		# The command the demo prints works: it is run once here.
+		server="$(PGPASSWORD="$password" psql "$conninfo" -tAc 'SHOW server_version')"
+		connect="PGPASSWORD=\"\$(terraform -chdir=examples/quickstart output -raw password)\" psql \"$conninfo\""
+		cat <<MSG
+
+PostgreSQL is ready: a real server (PostgreSQL $server, the machine's: the claim asks for
+version 17) at $ip, port $port, TLS verified against the instance's CA. Connect with:
+
+  $connect
+MSG
+	else
+		cat <<MSG
+
+PostgreSQL is ready: host $host, port $port. The local platform runs no real server for it:
+install Debian's postgresql (make servers) and run make demo again for one you can connect to.
+MSG
+	fi
 	cat <<MSG
 
-PostgreSQL is ready: host $host, port $port.
 The connection details are in the Secret $secret (in the namespace of var.namespace,
 my-app by default). The password:
 

@@ -11,10 +11,17 @@ variable "namespace" {
   default     = "my-app" # the local platform's user namespace
 }
 
+variable "service_type" {
+  description = "ClusterIP: reachable inside the cluster. LoadBalancer: reachable at connection_details.load_balancer_ip (make demo sets it where the local platform runs real PostgreSQL servers)."
+  type        = string
+  default     = "ClusterIP"
+}
+
 resource "appcat_postgresql" "db" {
-  name      = "quickstart-db"
-  namespace = var.namespace
-  version   = "17"
+  name         = "quickstart-db"
+  namespace    = var.namespace
+  version      = "17"
+  service_type = var.service_type
 
   settings = {
     max_connections = "100"

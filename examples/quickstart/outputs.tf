@@ -8,6 +8,16 @@ output "port" {
   value       = nonsensitive(appcat_postgresql.db.connection_details.port)
 }
 
+output "load_balancer_ip" {
+  description = "Address of the load balancer, with service_type = \"LoadBalancer\"; null otherwise."
+  value       = nonsensitive(appcat_postgresql.db.connection_details.load_balancer_ip)
+}
+
+output "ca_certificate" {
+  description = "CA certificate that signs the server certificate, for sslmode=verify-full."
+  value       = nonsensitive(appcat_postgresql.db.connection_details.ca_certificate)
+}
+
 output "connection_secret_name" {
   description = "Name of the Secret, in var.namespace, that the platform writes the connection details into."
   value       = appcat_postgresql.db.connection_secret_name

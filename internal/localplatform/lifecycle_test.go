@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -15,10 +16,12 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform"
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
 // controllerMain is `appcat-local controller` for the detached platforms of these tests.
@@ -168,6 +171,16 @@ func TestUpTwiceAndDown(t *testing.T) {
 		}
 	})
 
+	// A real PostgreSQL server (where the binaries are) stops with the platform and comes back
+	// with it, its data kept; purging the platform removes its data.
+	realServers := platformtest.HasServerBinaries(t, "PostgreSQL (Debian package postgresql)", platformtest.PostgreSQLBinaries...)
+	var real platformtest.PostgresEndpoint
+	if realServers {
+		t.Run("real server", func(t *testing.T) {
+			real = realServerWithRow(ctx, t, p1)
+		})
+	}
+
 	t.Run("status", func(t *testing.T) {
 		p, err := localplatform.Open(dir)
 		if err != nil {
@@ -208,6 +221,12 @@ func TestUpTwiceAndDown(t *testing.T) {
 		if err := localplatform.Down(dir, false, nil); err != nil {
 			t.Errorf("down when nothing runs: %v", err)
 		}
+		if realServers {
+			if c, err := net.DialTimeout("tcp", net.JoinHostPort(real.Host, real.Port), time.Second); err == nil {
+				c.Close()
+				t.Error("the real server still listens after down")
+			}
+		}
 		p, err := localplatform.Open(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -247,6 +266,20 @@ func TestUpTwiceAndDown(t *testing.T) {
 		if p.Host() != p1.Host() {
 			t.Logf("port changed across down/up: %s, then %s", p1.Host(), p.Host())
 		}
+		if realServers {
+			var body string
+			var err error
+			deadline := time.Now().Add(time.Minute)
+			for time.Now().Before(deadline) {
+				if body, err = readRow(ctx, real); err == nil {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if err != nil || body != "kept" {
+				t.Errorf("the real server after up: %q, %v; want the row written before down", body, err)
+			}
+		}
 	})
 
 	t.Run("down purge", func(t *testing.T) {
@@ -255,6 +288,9 @@ func TestUpTwiceAndDown(t *testing.T) {
 		}
 		if _, err := os.Stat(dir); !os.IsNotExist(err) {
 			t.Errorf("state dir after purge: %v", err)
+		}
+		if _, err := os.Stat(p1.ServerDir()); !os.IsNotExist(err) {
+			t.Errorf("real servers' data after purge: %v", err)
 		}
 	})
 }
@@ -283,4 +319,57 @@ func BenchmarkStart(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+}
+
+// realServerWithRow creates a PostgreSQL claim with a load balancer, waits until it is Ready and
+// writes a row into its real server; it returns how to reach the server.
+func realServerWithRow(ctx context.Context, t *testing.T, p *localplatform.Platform) platformtest.PostgresEndpoint {
+	t.Helper()
+	claims := dynamic.NewForConfigOrDie(p.UserConfig()).Resource(postgresGVR).Namespace(p.UserNamespace())
+	claim := postgresClaim("real")
+	_ = unstructured.SetNestedField(claim.Object, "LoadBalancer", "spec", "parameters", "network", "serviceType")
+	if _, err := claims.Create(ctx, claim, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		obj, err := claims.Get(ctx, "real", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if condition(obj, "Ready") == "True" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("claim not Ready: %v", obj.Object["status"])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s, err := kubernetes.NewForConfigOrDie(p.UserConfig()).CoreV1().Secrets(p.UserNamespace()).Get(ctx, "real-creds", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := platformtest.PostgresEndpoint{Host: string(s.Data["LOADBALANCER_IP"]), Port: string(s.Data["POSTGRESQL_PORT"]), Database: "postgres",
+		User: string(s.Data["POSTGRESQL_USER"]), Password: string(s.Data["POSTGRESQL_PASSWORD"]), CACertPEM: s.Data["ca.crt"]}
+	conn, err := e.Connect(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, _, err := platformtest.WriteAndReadRow(ctx, conn, "notes", "kept"); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// readRow reads the row realServerWithRow wrote.
+func readRow(ctx context.Context, e platformtest.PostgresEndpoint) (string, error) {
+	conn, err := e.Connect(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	var body string
+	err = conn.QueryRow(ctx, "SELECT body FROM notes WHERE id = 1").Scan(&body)
+	return body, err
 }

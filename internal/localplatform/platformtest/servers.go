@@ -19,15 +19,24 @@ import (
 // their absence fails the test.
 func RequireServerBinaries(t testing.TB, what string, patterns ...string) {
 	t.Helper()
+	if !HasServerBinaries(t, what, patterns...) {
+		t.Skipf("%s is not installed: the platform runs no real servers here", what)
+	}
+}
+
+// HasServerBinaries tells whether the server's binaries are on the machine, for a test that
+// checks real servers as one part among others; in CI their absence fails the test.
+func HasServerBinaries(t testing.TB, what string, patterns ...string) bool {
+	t.Helper()
 	for _, pattern := range patterns {
 		if found, _ := filepath.Glob(pattern); len(found) > 0 {
-			return
+			return true
 		}
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("%s is not installed; .ci/run installs it", what)
 	}
-	t.Skipf("%s is not installed: the platform runs no real servers here", what)
+	return false
 }
 
 // PostgreSQLBinaries are where Debian's postgresql package puts the server.

@@ -123,13 +123,14 @@ resource "appcat_postgresql" "db" {
 `, name, strings.Join(lines, "\n  "))
 }
 
-func userTestMariaDB(name string) string {
+func userTestMariaDB(name string, lines ...string) string {
 	return fmt.Sprintf(`
 resource "appcat_mariadb" "db" {
   name                = %q
   deletion_protection = false
+  %s
 }
-`, name)
+`, name, strings.Join(lines, "\n  "))
 }
 
 func countUsers(kind, instanceRef string, n int) string {

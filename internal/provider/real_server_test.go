@@ -82,6 +82,80 @@ resource "appcat_database_user" "reader" {
 	})
 }
 
+// TestAccMariaDBRealServer: a MariaDB instance with a load balancer is a real server where
+// MariaDB's server is installed. root connects with the instance's connection details over
+// verified TLS; appcat_database_user makes real users: the owner of database app writes, a user
+// with SELECT on it reads and is refused a write.
+func TestAccMariaDBRealServer(t *testing.T) {
+	platformtest.RequireServerBinaries(t, "MariaDB (Debian package mariadb-server)", platformtest.MariaDBBinaries...)
+	ns, name := testNamespace(t), randomName("realmdb")
+	users := `
+resource "appcat_database_user" "app" {
+  kind        = "mariadb"
+  instance_id = appcat_mariadb.db.id
+  user        = "app"
+}
+
+resource "appcat_database_user" "reader" {
+  kind        = "mariadb"
+  instance_id = appcat_mariadb.db.id
+  user        = "reader"
+  database    = "app"
+  privileges  = ["SELECT"]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             mariadbAcc.claimsGone(t),
+		Steps: []resource.TestStep{{
+			Config: dbUserConfig(ns, userTestMariaDB(name, `service_type = "LoadBalancer"`), users),
+			Check: func(s *terraform.State) error {
+				ctx := context.Background()
+				instance := s.RootModule().Resources["appcat_mariadb.db"].Primary.Attributes
+				as := func(addr string) platformtest.MariaDBEndpoint {
+					a := s.RootModule().Resources[addr].Primary.Attributes
+					return platformtest.MariaDBEndpoint{Host: instance["connection_details.load_balancer_ip"], Port: a["connection_details.port"],
+						User: a["connection_details.username"], Password: a["connection_details.password"], Database: a["connection_details.database"],
+						CACertPEM: []byte(a["connection_details.ca_certificate"])}
+				}
+				rootEndpoint := platformtest.MariaDBEndpoint{Host: instance["connection_details.load_balancer_ip"], Port: instance["connection_details.port"],
+					User: instance["connection_details.username"], Password: instance["connection_details.password"],
+					CACertPEM: []byte(instance["connection_details.ca_certificate"])}
+				root, err := rootEndpoint.Open(ctx, false)
+				if err != nil {
+					return fmt.Errorf("root connecting over verified TLS: %w", err)
+				}
+				root.Close()
+				app, err := as("appcat_database_user.app").Open(ctx, false)
+				if err != nil {
+					return fmt.Errorf("user app connecting: %w", err)
+				}
+				defer app.Close()
+				if _, err := app.ExecContext(ctx, "CREATE TABLE orders (id int PRIMARY KEY, body text)"); err != nil {
+					return err
+				}
+				if _, err := app.ExecContext(ctx, "INSERT INTO orders VALUES (1, 'by app')"); err != nil {
+					return err
+				}
+				reader, err := as("appcat_database_user.reader").Open(ctx, false)
+				if err != nil {
+					return fmt.Errorf("user reader connecting: %w", err)
+				}
+				defer reader.Close()
+				var body string
+				if err := reader.QueryRowContext(ctx, "SELECT body FROM orders WHERE id = 1").Scan(&body); err != nil || body != "by app" {
+					return fmt.Errorf("user reader reading: %q, %w", body, err)
+				}
+				if _, err := reader.ExecContext(ctx, "INSERT INTO orders VALUES (2, 'by reader')"); err == nil || !strings.Contains(err.Error(), "denied") {
+					return fmt.Errorf("user reader (SELECT only) writing: %v, want a denial", err)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
 // userEndpoint is how a database user in state reaches the real server: its own connection
 // details, at the load balancer IP of its instance (appcat_postgresql.db).
 func userEndpoint(s *terraform.State, addr string) platformtest.PostgresEndpoint {

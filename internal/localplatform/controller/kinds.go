@@ -161,6 +161,7 @@ var kinds = []*kind{
 		maintenance:        true,
 		monitoring:         mariadbMonitoring,
 		defaultDisk:        "16Gi",
+		server:             mariadbServer{},
 	},
 	{
 		// Without restore, version report, backups, maintenance window and exporter (garage.go).

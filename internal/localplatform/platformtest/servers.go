@@ -4,13 +4,17 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"database/sql"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -41,6 +45,45 @@ func HasServerBinaries(t testing.TB, what string, patterns ...string) bool {
 
 // PostgreSQLBinaries are where Debian's postgresql package puts the server.
 var PostgreSQLBinaries = []string{"/usr/lib/postgresql/*/bin/postgres"}
+
+// MariaDBBinaries are where Debian's mariadb-server package puts the server.
+var MariaDBBinaries = []string{"/usr/sbin/mariadbd"}
+
+// MariaDBEndpoint is how a client reaches a real MariaDB server of the platform.
+type MariaDBEndpoint struct {
+	Host, Port, Database, User, Password string
+	CACertPEM                            []byte
+}
+
+var mariadbTLSConfigs atomic.Int64
+
+// Open opens a connection pool that verifies the server's certificate against the CA and the
+// host over TLS; without TLS, when plain is set. It pings, so a refused login fails here.
+func (e MariaDBEndpoint) Open(ctx context.Context, plain bool) (*sql.DB, error) {
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = e.User, e.Password, "tcp", net.JoinHostPort(e.Host, e.Port), e.Database
+	cfg.Timeout = 10 * time.Second
+	if !plain {
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(e.CACertPEM) {
+			return nil, errors.New("no CA certificate")
+		}
+		name := fmt.Sprintf("appcat-%d", mariadbTLSConfigs.Add(1))
+		if err := mysql.RegisterTLSConfig(name, &tls.Config{RootCAs: roots, ServerName: e.Host, MinVersion: tls.VersionTLS12}); err != nil {
+			return nil, err
+		}
+		cfg.TLSConfig = name
+	}
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
 
 // PostgresEndpoint is how a client reaches a real PostgreSQL server of the platform.
 type PostgresEndpoint struct {

@@ -40,6 +40,9 @@ type serverEngine interface {
 	// port is the port the server listens on at its load balancer IP: the service's usual one,
 	// as each instance has an address of its own.
 	port() int
+	// shutdownSignal is the signal on which the server shuts down fast, without waiting for
+	// its clients; it gets it when the controller stops or dies.
+	shutdownSignal() syscall.Signal
 	// ready tells whether the started server accepts connections.
 	ready(ctx context.Context, dir string, spec serverSpec) error
 	// dump writes a dump of the whole server (roles and databases) to out.
@@ -81,6 +84,8 @@ type runningServer struct {
 	spec serverSpec
 	// users are the database users last applied, as applyUsers got them.
 	users []serverUser
+	// shutdown is the server's shutdown signal (serverEngine.shutdownSignal).
+	shutdown syscall.Signal
 }
 
 func newServerPool(root string, log logr.Logger) *serverPool {
@@ -128,7 +133,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		logFile.Close()
 		return fmt.Errorf("starting the %s server: %w", e.name(), err)
 	}
-	s := &runningServer{cmd: cmd, done: make(chan struct{}), spec: spec}
+	s := &runningServer{cmd: cmd, done: make(chan struct{}), spec: spec, shutdown: e.shutdownSignal()}
 	go func() {
 		_ = cmd.Wait()
 		logFile.Close()
@@ -216,7 +221,7 @@ func (p *serverPool) stopAll() {
 	}
 }
 
-// stopLocked asks the server to shut down fast (SIGINT: PostgreSQL's fast shutdown) and waits;
+// stopLocked asks the server to shut down fast (its shutdown signal) and waits;
 // it kills it when it takes longer than 10 s.
 func (p *serverPool) stopLocked(uid string) {
 	s := p.running[uid]
@@ -224,7 +229,7 @@ func (p *serverPool) stopLocked(uid string) {
 		return
 	}
 	delete(p.running, uid)
-	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	_ = s.cmd.Process.Signal(s.shutdown)
 	select {
 	case <-s.done:
 	case <-time.After(10 * time.Second):

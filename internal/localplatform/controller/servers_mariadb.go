@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // mariadbServer runs a real MariaDB server (Debian's mariadb-server: mariadbd in /usr/sbin, the
@@ -19,6 +20,9 @@ type mariadbServer struct{}
 func (mariadbServer) name() string { return "MariaDB" }
 
 func (mariadbServer) port() int { return 3306 }
+
+// shutdownSignal: mariadbd shuts down on SIGTERM and ignores SIGINT.
+func (mariadbServer) shutdownSignal() syscall.Signal { return syscall.SIGTERM }
 
 // mariadbBinaries are the paths of mariadbd and the client tools, looked up once.
 var mariadbBinaries = sync.OnceValue(func() map[string]string {
@@ -50,21 +54,15 @@ func (mariadbServer) available() (bool, string) {
 }
 
 func (mariadbServer) prepare(ctx context.Context, dir string, spec serverSpec) error {
-	owner, err := serverOwner("mysql")
+	owner, err := ownedServerDir(dir, "mysql")
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := chownTo(dir, owner); err != nil {
 		return err
 	}
 	data := filepath.Join(dir, "data")
 	if _, err := os.Stat(filepath.Join(data, "mysql")); os.IsNotExist(err) {
 		_ = os.RemoveAll(data) // a half-made one from an interrupted install
 		install := asOwner(exec.CommandContext(ctx, mariadbBinaries()["mariadb-install-db"], "--no-defaults", "--datadir="+data,
-			"--auth-root-authentication-method=normal", "--skip-test-db"), owner)
+			"--auth-root-authentication-method=normal", "--skip-test-db"), owner, syscall.SIGTERM)
 		if out, err := install.CombinedOutput(); err != nil {
 			return fmt.Errorf("mariadb-install-db: %w: %s", err, out)
 		}
@@ -89,7 +87,7 @@ func (mariadbServer) command(dir string, spec serverSpec) *exec.Cmd {
 		"--innodb-buffer-pool-size=16M",
 		"--performance-schema=OFF",
 		"--max-connections=30",
-	), owner)
+	), owner, syscall.SIGTERM)
 }
 
 func (mariadbServer) ready(ctx context.Context, dir string, spec serverSpec) error {

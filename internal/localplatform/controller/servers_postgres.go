@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +19,9 @@ type postgresServer struct{}
 func (postgresServer) name() string { return "PostgreSQL" }
 
 func (postgresServer) port() int { return 5432 }
+
+// shutdownSignal: SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for the clients to leave).
+func (postgresServer) shutdownSignal() syscall.Signal { return syscall.SIGINT }
 
 // postgresBinDir is the directory with initdb and postgres, looked up once: the controller asks
 // on every reconcile of a load-balanced instance and while it polls a starting server.
@@ -50,11 +52,6 @@ func majorOfDir(binDir string) int {
 	return n
 }
 
-func isExecutable(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
-}
-
 func (postgresServer) available() (bool, string) {
 	if postgresBinDir() == "" {
 		return false, "PostgreSQL's server binaries (initdb, postgres) are not on this machine: install Debian's postgresql package"
@@ -65,50 +62,6 @@ func (postgresServer) available() (bool, string) {
 	return true, ""
 }
 
-// serverOwner is the user a server runs as: the controller's own, or, when the controller runs
-// as root (PostgreSQL refuses to run as root), the server package's system user.
-func serverOwner(systemUser string) (*syscall.Credential, error) {
-	if os.Geteuid() != 0 {
-		return nil, nil
-	}
-	u, err := user.Lookup(systemUser)
-	if err != nil {
-		return nil, fmt.Errorf("running as root, the server needs the system user %q: %w", systemUser, err)
-	}
-	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
-	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-}
-
-// ownedFile writes a file the server's user owns.
-func ownedFile(path string, data []byte, mode os.FileMode, owner *syscall.Credential) error {
-	if err := os.WriteFile(path, data, mode); err != nil {
-		return err
-	}
-	if err := os.Chmod(path, mode); err != nil {
-		return err
-	}
-	return chownTo(path, owner)
-}
-
-func chownTo(path string, owner *syscall.Credential) error {
-	if owner == nil {
-		return nil
-	}
-	return os.Chown(path, int(owner.Uid), int(owner.Gid))
-}
-
-// asOwner runs cmd as the server's user.
-func asOwner(cmd *exec.Cmd, owner *syscall.Credential) *exec.Cmd {
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Setpgid: true,
-		// The server stops with the controller; SIGINT is PostgreSQL's fast shutdown.
-		Pdeathsig:  syscall.SIGINT,
-		Credential: owner,
-	}
-	return cmd
-}
-
 // pgHBA: TLS connections with a password from anywhere; the socket, in the server's private
 // directory, for the platform itself.
 const pgHBA = `local all all trust
@@ -117,14 +70,8 @@ hostssl all all ::/0 scram-sha-256
 `
 
 func (postgresServer) prepare(ctx context.Context, dir string, spec serverSpec) error {
-	owner, err := serverOwner("postgres")
+	owner, err := ownedServerDir(dir, "postgres")
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	if err := chownTo(dir, owner); err != nil {
 		return err
 	}
 	bin := postgresBinDir()
@@ -137,7 +84,7 @@ func (postgresServer) prepare(ctx context.Context, dir string, spec serverSpec) 
 		defer os.Remove(pwfile)
 		_ = os.RemoveAll(data) // a half-made one from an interrupted initdb
 		initdb := asOwner(exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
-			"--pwfile="+pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync", "--no-instructions"), owner)
+			"--pwfile="+pwfile, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync", "--no-instructions"), owner, syscall.SIGINT)
 		if out, err := initdb.CombinedOutput(); err != nil {
 			return fmt.Errorf("initdb: %w: %s", err, out)
 		}
@@ -170,7 +117,7 @@ func (postgresServer) command(dir string, spec serverSpec) *exec.Cmd {
 	for _, s := range settings {
 		args = append(args, "-c", s)
 	}
-	return asOwner(exec.Command(filepath.Join(postgresBinDir(), "postgres"), args...), owner)
+	return asOwner(exec.Command(filepath.Join(postgresBinDir(), "postgres"), args...), owner, syscall.SIGINT)
 }
 
 func (postgresServer) ready(ctx context.Context, dir string, spec serverSpec) error {

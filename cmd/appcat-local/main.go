@@ -31,7 +31,7 @@ const usage = `appcat-local runs the local AppCat platform (kube-apiserver + etc
 Usage:
   appcat-local up      start it in the background (builds the control plane the first time)
   appcat-local down    stop it (--purge also removes the state dir)
-  appcat-local status  show what runs
+  appcat-local status  show what runs, and where the real database servers listen
   appcat-local env     print the environment a terraform run needs (--token: host/token/CA instead)
   appcat-local build   build etcd, kube-apiserver and kube-controller-manager if their pins changed (up does it too);
                        "build opentofu" builds bin/tofu (tools/opentofu) for the acceptance tests on OpenTofu,
@@ -239,6 +239,14 @@ func status(args []string) error {
 	if len(s.Claims) > 0 {
 		for _, gvr := range localplatform.ClaimResources {
 			fmt.Printf("  %-15s %d\n", gvr.Resource, s.Claims[gvr.Resource])
+		}
+	}
+	if len(s.Servers) > 0 {
+		// Where a client reaches each real server; for Redis, whose instances AppCat serves
+		// inside the cluster only, this stands for a port-forward.
+		fmt.Println("real servers:")
+		for _, sv := range s.Servers {
+			fmt.Printf("  %-15s %s/%s  %s\n", sv.Kind, sv.Namespace, sv.Name, sv.Address)
 		}
 	}
 	return err

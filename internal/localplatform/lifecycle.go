@@ -12,9 +12,11 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/controller"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 )
 
@@ -165,6 +167,15 @@ type Status struct {
 	Reachable bool
 	// Claims counts the claims of each kind (resource name) in all namespaces.
 	Claims map[string]int
+	// Servers are the claims with a real server (servers.go in the controller), and where it
+	// listens.
+	Servers []ServerStatus
+}
+
+// ServerStatus is one claim's real server.
+type ServerStatus struct {
+	Kind, Namespace, Name string
+	Address               string // host:port on this machine
 }
 
 // ClaimResources are the claim kinds of the AppCat API (groups vshn.appcat.vshn.io and
@@ -200,8 +211,24 @@ func (p *Platform) Status(ctx context.Context) (*Status, error) {
 			return s, fmt.Errorf("listing %s: %w", gvr.Resource, err)
 		}
 		s.Claims[gvr.Resource] = len(list.Items)
+		for _, c := range list.Items {
+			s.Servers = append(s.Servers, p.serverOf(c)...)
+		}
 	}
 	return s, nil
+}
+
+// serverOf is the claim's real server, if it has one: a kind with real servers and a data
+// directory for the claim.
+func (p *Platform) serverOf(claim unstructured.Unstructured) []ServerStatus {
+	address, ok := controller.ServerAddress(claim.GetKind(), string(claim.GetUID()))
+	if !ok {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(p.ServerDir(), string(claim.GetUID()))); err != nil {
+		return nil
+	}
+	return []ServerStatus{{Kind: claim.GetKind(), Namespace: claim.GetNamespace(), Name: claim.GetName(), Address: address}}
 }
 
 func (p *Platform) proc(name string) *process {

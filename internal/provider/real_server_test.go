@@ -192,7 +192,7 @@ variable "backup_name" { type = string }
 				if _, _, err := platformtest.WriteAndReadRow(ctx, conn, "notes", "A"); err != nil {
 					return err
 				}
-				backup = newBackup(t, ns)
+				backup = newBackup(t, ns, appcat.PostgreSQL)
 				_, err = conn.Exec(ctx, "INSERT INTO notes VALUES (2, 'B')")
 				return err
 			},
@@ -224,11 +224,11 @@ variable "backup_name" { type = string }
 	)
 }
 
-// newBackup waits for a PostgreSQL backup in ns that was not there when it was called, and
+// newBackup waits for a backup of the kind in ns that was not there when it was called, and
 // returns its name: a backup taken after everything written before the call.
-func newBackup(t *testing.T, ns string) string {
+func newBackup(t *testing.T, ns string, kind appcat.Kind) string {
 	t.Helper()
-	bk, _ := appcat.BackupKindOf(appcat.PostgreSQL)
+	bk, _ := appcat.BackupKindOf(kind)
 	names := func() []string {
 		list, err := adminDynamic(t).Resource(bk.GVR()).Namespace(ns).List(context.Background(), metav1.ListOptions{})
 		if err != nil {

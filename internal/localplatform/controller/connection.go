@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -136,4 +137,21 @@ func mariadbConnection(in connectionInput) connectionPlan {
 		v["LOADBALANCER_IP"] = loadBalancerIP(string(in.obj.GetUID()))
 	}
 	return connectionPlan{values: v}
+}
+
+// ServerIP is the loopback address where the real server of the instance with this UID listens
+// (servers.go): its load balancer IP, or, for a kind whose claims cannot ask for a load balancer
+// (Redis), the address a port-forward to it would give.
+func ServerIP(uid string) string {
+	return loadBalancerIP(uid)
+}
+
+// ServerAddress is the host:port of the real server of the claim of kind (e.g. VSHNRedis) with
+// this UID; false for a kind without real servers.
+func ServerAddress(kind, uid string) (string, bool) {
+	k := kindByName(kind)
+	if k == nil || k.server == nil {
+		return "", false
+	}
+	return net.JoinHostPort(ServerIP(uid), strconv.Itoa(k.server.port())), true
 }

@@ -30,6 +30,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 )
 
 // Options configure Run.
@@ -119,7 +120,8 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 		defer servers.stopAll()
 	}
 	for _, k := range kinds {
-		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now, servers: servers}
+		r := &reconciler{kind: k, client: mgr.GetClient(), clientset: clientset, cas: cas, log: log, now: time.Now, servers: servers,
+			serverExits: make(chan event.GenericEvent, 16)}
 		if err := r.setup(mgr); err != nil {
 			return fmt.Errorf("setting up %s controller: %w", k.Kind, err)
 		}
@@ -145,6 +147,8 @@ func (r *reconciler) setup(mgr ctrl.Manager) error {
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretClaim), builder.WithPredicates(secretTampered{})).
 		// A created or changed alert channel is delivered to (alerting.go).
 		Watches(alertmanagerConfigObject(), handler.EnqueueRequestsFromMapFunc(r.alertChannelClaims)).
+		// A real server that exited is started again (servers.go).
+		WatchesRawSource(source.Channel(r.serverExits, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: maxConcurrentReconciles}).
 		Complete(r)
 }

@@ -146,6 +146,7 @@ var kinds = []*kind{
 		maintenance:        true,
 		monitoring:         redisMonitoring,
 		defaultDisk:        "16Gi",
+		server:             redisServer{},
 	},
 	{
 		Kind:               "VSHNMariaDB",

@@ -18,6 +18,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 )
 
 // reconciler plays AppCat's part for the claims of one kind. All kinds share this code; only
@@ -32,6 +33,8 @@ type reconciler struct {
 	log       logr.Logger
 	now       func() time.Time
 	servers   *serverPool // nil: the platform runs no real servers
+	// serverExits wakes the claims whose real server exited (servers.go); buffered.
+	serverExits chan event.GenericEvent
 
 	// seen remembers when this process first saw a claim's generation, to the nanosecond; the
 	// provisioning delay counts from there. After a restart the Ready condition's transition
@@ -163,7 +166,7 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 	if err := errors.Join(instErr, connErr, accessErr); err != nil {
 		return ctrl.Result{}, err
 	}
-	if err := r.ensureServer(ctx, obj); err != nil { // servers.go
+	if err := r.ensureServer(ctx, obj, instanceNS); err != nil { // servers.go
 		return ctrl.Result{}, err
 	}
 

@@ -9,18 +9,22 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 )
 
 // Real servers (issue 17). Where the database server binaries are on the machine, an instance
 // that asks to be reachable (service type LoadBalancer) gets one real server process, listening
 // on the loopback address the platform assigns as its load balancer IP, with the instance's
-// admin credentials and a server certificate from the platform's CA. Without the binaries the
-// platform behaves as before: connection details for a server that does not exist.
+// admin credentials and a server certificate from the platform's CA. A Redis instance cannot ask
+// (upstream's claim has no service type): every one gets its server, at the address a
+// port-forward would give (servers_redis.go). Without the binaries the platform behaves as
+// before: connection details for a server that does not exist.
 //
 // The servers are children of the controller: they stop with it (Pdeathsig) and the next
 // controller starts them again from their data directories as it reconciles the claims.
@@ -32,6 +36,11 @@ type serverEngine interface {
 	name() string
 	// available tells whether the binaries are on this machine; why not otherwise.
 	available() (bool, string)
+	// wanted tells whether the claim gets a real server.
+	wanted(obj *unstructured.Unstructured) bool
+	// describe adds to spec what the kind's server takes from the claim beyond the common
+	// fields: the host names of its certificate, its TLS settings.
+	describe(obj *unstructured.Unstructured, instanceNS string, spec *serverSpec)
 	// prepare makes the data directory of a new server (initdb) and writes its configuration and
 	// certificates; it runs before every start, so a changed certificate takes effect.
 	prepare(ctx context.Context, dir string, spec serverSpec) error
@@ -61,10 +70,19 @@ type serverSpec struct {
 	port     int
 	password string     // the admin password
 	ca       *authority // the platform's CA: it signs the server certificate for ip
-	users    []serverUser
+	// dnsNames are the host names the server certificate names besides ip: those of the
+	// connection secret, for a server that clients reach under the service's name.
+	dnsNames []string
+	// plainText serves without TLS, where the claim turns it off; clientCerts requires
+	// clients to present a certificate from the platform's CA.
+	plainText, clientCerts bool
+	users                  []serverUser
 	// restore, for a restored instance, names the dump its new server loads ("" for none);
 	// it runs with the pool locked (servers_backups.go).
 	restore func(ctx context.Context) (string, error)
+	// exited is called when the server, once ready, exits without being stopped: the
+	// controller reconciles the claim, which starts it again.
+	exited func()
 }
 
 // serverPool is the real servers of one controller.
@@ -86,6 +104,8 @@ type runningServer struct {
 	users []serverUser
 	// shutdown is the server's shutdown signal (serverEngine.shutdownSignal).
 	shutdown syscall.Signal
+	// ready: it has accepted connections; stopping: the pool asked it to shut down.
+	ready, stopping atomic.Bool
 }
 
 func newServerPool(root string, log logr.Logger) *serverPool {
@@ -104,10 +124,10 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		case <-s.done:
 			delete(p.running, spec.uid) // exited: start it again
 		default:
-			if s.spec.password == spec.password && s.spec.ip == spec.ip {
+			if s.spec.startsLike(spec) {
 				return p.applyUsersLocked(ctx, e, s, spec)
 			}
-			p.stopLocked(spec.uid) // credentials or address changed: restart with the new ones
+			p.stopLocked(spec.uid) // credentials, address or TLS changed: restart with the new ones
 		}
 	}
 	// Open to the servers' system users (serverOwner), which must reach their own directories.
@@ -135,9 +155,15 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 	}
 	s := &runningServer{cmd: cmd, done: make(chan struct{}), spec: spec, shutdown: e.shutdownSignal()}
 	go func() {
-		_ = cmd.Wait()
+		err := cmd.Wait()
 		logFile.Close()
 		close(s.done)
+		if s.ready.Load() && !s.stopping.Load() {
+			p.log.Info("real server exited; the claim's reconcile starts it again", "server", e.name(), "uid", spec.uid, "exit", fmt.Sprint(err))
+			if spec.exited != nil {
+				spec.exited()
+			}
+		}
 	}()
 	p.running[spec.uid] = s
 	readyCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
@@ -156,6 +182,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	s.ready.Store(true)
 	p.log.Info("real server started", "server", e.name(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
 		"startup", time.Since(start).Round(time.Millisecond).String())
 	if fresh && spec.restore != nil {
@@ -184,6 +211,12 @@ func (p *serverPool) applyUsersLocked(ctx context.Context, e serverEngine, s *ru
 	}
 	s.users = append([]serverUser{}, spec.users...)
 	return nil
+}
+
+// startsLike tells whether a server started with s serves as one started with o would.
+func (s serverSpec) startsLike(o serverSpec) bool {
+	return s.password == o.password && s.ip == o.ip && slices.Equal(s.dnsNames, o.dnsNames) &&
+		s.plainText == o.plainText && s.clientCerts == o.clientCerts
 }
 
 func sameServerUser(a, b serverUser) bool {
@@ -229,6 +262,7 @@ func (p *serverPool) stopLocked(uid string) {
 		return
 	}
 	delete(p.running, uid)
+	s.stopping.Store(true)
 	_ = s.cmd.Process.Signal(s.shutdown)
 	select {
 	case <-s.done:
@@ -241,7 +275,7 @@ func (p *serverPool) stopLocked(uid string) {
 // writeServerCertificate writes server.crt and server.key for the server's address, signed by
 // the platform's CA, and ca.crt; a certificate that still fits is kept.
 func writeServerCertificate(dir string, spec serverSpec, owner *syscall.Credential) error {
-	leaf := leafSpec{commonName: spec.ip, ips: []string{spec.ip}}
+	leaf := leafSpec{commonName: spec.ip, ips: []string{spec.ip}, dnsNames: spec.dnsNames}
 	certPath, keyPath := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
 	oldCert, _ := os.ReadFile(certPath)
 	oldKey, _ := os.ReadFile(keyPath)
@@ -260,15 +294,15 @@ func writeServerCertificate(dir string, spec serverSpec, owner *syscall.Credenti
 	return ownedFile(filepath.Join(dir, "ca.crt"), spec.ca.certPEM, 0o600, owner)
 }
 
-// ensureServer runs the claim's real server when the kind has one, the claim asks for a load
-// balancer, and the binaries are there; a claim that no longer asks for one has its server
-// stopped, its data kept.
-func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstructured) error {
+// ensureServer runs the claim's real server when the kind has one, the claim wants it (asks for
+// a load balancer, for most kinds), and the binaries are there; a claim that no longer wants
+// one has its server stopped, its data kept.
+func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstructured, instanceNS string) error {
 	if r.servers == nil || r.kind.server == nil {
 		return nil
 	}
 	uid := string(obj.GetUID())
-	if !wantsLoadBalancer(obj) {
+	if !r.kind.server.wanted(obj) {
 		r.servers.stop(uid)
 		return nil
 	}
@@ -281,6 +315,12 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 		return err
 	}
 	spec := serverSpec{uid: uid, ip: loadBalancerIP(uid), port: r.kind.server.port(), password: ps.password(uid), ca: ps.ca, users: []serverUser{}}
+	r.kind.server.describe(obj, instanceNS, &spec)
+	key := claimKey(obj)
+	spec.exited = func() {
+		r.forget(key) // the claim has not changed: its next reconcile must not be skipped (skip.go)
+		r.serverExits <- event.GenericEvent{Object: obj.DeepCopy()}
+	}
 	if r.kind.access != nil {
 		users, err := parseAccess(obj, *r.kind.access)
 		if err != nil {
@@ -295,6 +335,14 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 	}
 	return r.servers.ensure(ctx, r.kind.server, spec)
 }
+
+// loadBalancedServer is what the servers of kinds whose claims ask for a load balancer share:
+// such a claim wants a server, clients reach it at the load balancer IP, with TLS.
+type loadBalancedServer struct{}
+
+func (loadBalancedServer) wanted(obj *unstructured.Unstructured) bool { return wantsLoadBalancer(obj) }
+
+func (loadBalancedServer) describe(*unstructured.Unstructured, string, *serverSpec) {}
 
 // removeServer stops a deleted claim's server and removes its data.
 func (r *reconciler) removeServer(obj *unstructured.Unstructured) error {

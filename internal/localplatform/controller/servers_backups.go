@@ -13,7 +13,7 @@ import (
 )
 
 // Backups and restore of real servers. Each backup object of an instance with a running real
-// server has a dump of the whole server beside it (<server dir>/backups/<backup name>.sql), taken
+// server has a dump of the whole server beside it (<server dir>/backups/<backup name>.dump: SQL or, for Redis, an RDB file), taken
 // before the object appears, so a listed backup is complete. A new instance restored from another
 // loads, into its fresh server, the dump the platform's restore rules choose:
 //   - a named backup (StackGres, Redis style): that backup's dump;
@@ -24,7 +24,7 @@ import (
 
 // backupDumpPath is where the dump of a backup of the server in dir lies.
 func backupDumpPath(dir, backup string) string {
-	return filepath.Join(dir, "backups", backup+".sql")
+	return filepath.Join(dir, "backups", backup+".dump")
 }
 
 // dumpForBackup dumps the claim's running real server for the backup name; nothing when the claim
@@ -66,7 +66,7 @@ func (r *reconciler) restoreDump(ctx context.Context, obj *unstructured.Unstruct
 	case restoreContinuous:
 		if stamp == "" {
 			return func(ctx context.Context) (string, error) {
-				path := filepath.Join(r.servers.root, string(obj.GetUID()), "restore.sql")
+				path := filepath.Join(r.servers.root, string(obj.GetUID()), "restore.dump")
 				// ensure calls this with the pool locked.
 				err := r.servers.dumpLocked(ctx, r.kind.server, string(src.GetUID()), func(string) string { return path })
 				return path, err

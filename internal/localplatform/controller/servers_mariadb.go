@@ -15,7 +15,7 @@ import (
 // mariadbServer runs a real MariaDB server (Debian's mariadb-server: mariadbd in /usr/sbin, the
 // clients in /usr/bin). TLS is required, with the platform's server certificate for the load
 // balancer IP; the admin is root, from anywhere, with the password of the connection secret.
-type mariadbServer struct{}
+type mariadbServer struct{ loadBalancedServer }
 
 func (mariadbServer) name() string { return "MariaDB" }
 

@@ -14,7 +14,7 @@ import (
 
 // postgresServer runs a real PostgreSQL server (Debian's postgresql package: the binaries are in
 // /usr/lib/postgresql/<major>/bin; APPCAT_POSTGRES_BIN_DIR names another directory).
-type postgresServer struct{}
+type postgresServer struct{ loadBalancedServer }
 
 func (postgresServer) name() string { return "PostgreSQL" }
 

@@ -289,7 +289,7 @@ func TestMariaDBRealServer(t *testing.T) {
 	backup := waitBackups(t, u, mariadb, name, "a backup taken after the row was written", func(items []unstructured.Unstructured) bool {
 		return len(items) > 0 && !seen[items[0].GetName()]
 	})[0].GetName()
-	dump, err := os.ReadFile(filepath.Join(platformtest.Platform().ServerDir(), string(obj.GetUID()), "backups", backup+".sql"))
+	dump, err := os.ReadFile(filepath.Join(platformtest.Platform().ServerDir(), string(obj.GetUID()), "backups", backup+".dump"))
 	if err != nil || !strings.Contains(string(dump), "by app") {
 		t.Errorf("backup %s: its dump does not hold the row (%v)", backup, err)
 	}

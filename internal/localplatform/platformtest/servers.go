@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
 )
 
 // RequireServerBinaries skips a test of real servers on a machine without the server's binaries
@@ -121,4 +122,41 @@ func WriteAndReadRow(ctx context.Context, conn *pgx.Conn, table, body string) (r
 	}
 	err = conn.QueryRow(ctx, "SELECT t.body, s.ssl FROM "+pgx.Identifier{table}.Sanitize()+" t, pg_stat_ssl s WHERE t.id = 1 AND s.pid = pg_backend_pid()").Scan(&read, &ssl)
 	return read, ssl, err
+}
+
+// RedisBinaries are where Debian's redis-server package puts the server.
+var RedisBinaries = []string{"/usr/bin/redis-server"}
+
+// RedisEndpoint is how a client reaches a real Redis server of the platform: it dials Address
+// and verifies the server's certificate as Host (REDIS_HOST), as a client through a port-forward
+// does.
+type RedisEndpoint struct {
+	Address, Host, Password string
+	CACertPEM               []byte
+	// ClientCertPEM and ClientKeyPEM are the client certificate (tls.crt, tls.key); none when empty.
+	ClientCertPEM, ClientKeyPEM []byte
+}
+
+// Connect connects as the default user over verified TLS, and pings, so a refused handshake or
+// login fails here.
+func (e RedisEndpoint) Connect(ctx context.Context) (*redis.Client, error) {
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(e.CACertPEM) {
+		return nil, errors.New("no CA certificate")
+	}
+	cfg := &tls.Config{RootCAs: roots, ServerName: e.Host, MinVersion: tls.VersionTLS12}
+	if len(e.ClientCertPEM) > 0 {
+		cert, err := tls.X509KeyPair(e.ClientCertPEM, e.ClientKeyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	c := redis.NewClient(&redis.Options{Addr: e.Address, Password: e.Password, TLSConfig: cfg,
+		DialTimeout: 10 * time.Second, MaxRetries: -1, Protocol: 2})
+	if err := c.Ping(ctx).Err(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }

@@ -194,12 +194,14 @@ func waitClaim(t testing.TB, c clients, k kindInfo, ns, name, what string, match
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
 	res := c.dyn.Resource(k.GVR).Namespace(ns)
+	var last *unstructured.Unstructured // as last seen, for the message on timeout
 	for {
 		list, err := res.List(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
 		if err != nil {
 			t.Fatalf("waiting for %s: %v", what, err)
 		}
 		for i := range list.Items {
+			last = &list.Items[i]
 			if match(&list.Items[i]) {
 				return &list.Items[i]
 			}
@@ -215,14 +217,20 @@ func waitClaim(t testing.TB, c clients, k kindInfo, ns, name, what string, match
 			if ev.Type == watch.Error {
 				break
 			}
-			if obj, ok := ev.Object.(*unstructured.Unstructured); ok && ev.Type != watch.Deleted && match(obj) {
-				w.Stop()
-				return obj
+			if obj, ok := ev.Object.(*unstructured.Unstructured); ok && ev.Type != watch.Deleted {
+				if last = obj; match(obj) {
+					w.Stop()
+					return obj
+				}
 			}
 		}
 		w.Stop()
 		if ctx.Err() != nil {
-			t.Fatalf("timed out after %s waiting for %s", waitTimeout, what)
+			var conditions any
+			if last != nil {
+				conditions, _, _ = unstructured.NestedFieldNoCopy(last.Object, "status", "conditions")
+			}
+			t.Fatalf("timed out after %s waiting for %s; its conditions: %v", waitTimeout, what, conditions)
 		}
 	}
 }

@@ -180,7 +180,10 @@ func TestRestore(t *testing.T) {
 
 	t.Run("Redis", func(t *testing.T) {
 		rsrc := uniqueName("rsrc")
-		o := newClaim(redis, rsrc, "", map[string]any{"backup": map[string]any{"schedule": "15 * * * *"}})
+		// Kept long enough for the restore: with the default retention (keepDaily 6), each new
+		// backup of the same platform day prunes the one before.
+		o := newClaim(redis, rsrc, "", map[string]any{"backup": map[string]any{"schedule": "15 * * * *",
+			"retention": map[string]any{"keepLast": int64(1000)}}})
 		o.SetAnnotations(map[string]string{clockSpeedAnnotation: "3600"})
 		createClaim(t, u, redis, o)
 		waitReady(t, u, redis, userNS(), rsrc)

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -78,7 +79,7 @@ type serverSpec struct {
 	plainText, clientCerts bool
 	users                  []serverUser
 	// restore, for a restored instance, names the dump its new server loads ("" for none);
-	// it runs with the pool locked (servers_backups.go).
+	// it runs with the slot of uid locked and may dump the source, locking its slot (servers_backups.go).
 	restore func(ctx context.Context) (string, error)
 	// exited is called when the server, once ready, exits without being stopped: the
 	// controller reconciles the claim, which starts it again.
@@ -88,12 +89,32 @@ type serverSpec struct {
 // serverPool is the real servers of one controller.
 type serverPool struct {
 	// root holds one directory per server, named by the claim's UID.
-	root    string
-	mu      sync.Mutex
-	running map[string]*runningServer // by claim UID
-	log     logr.Logger
+	root  string
+	mu    sync.Mutex             // guards slots
+	slots map[string]*serverSlot // by claim UID
+	log   logr.Logger
 	// unavailable remembers the servers whose missing binaries were logged.
 	unavailable sync.Map
+}
+
+// serverSlot is the place of one claim's server in the pool. Its lock is held while that server
+// starts, stops or is dumped (seconds, for a first start), so servers of other claims start
+// meanwhile.
+type serverSlot struct {
+	mu     sync.Mutex
+	server *runningServer // nil: none runs
+}
+
+// slot is the slot of uid, made on first use.
+func (p *serverPool) slot(uid string) *serverSlot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	sl := p.slots[uid]
+	if sl == nil {
+		sl = &serverSlot{}
+		p.slots[uid] = sl
+	}
+	return sl
 }
 
 type runningServer struct {
@@ -112,22 +133,23 @@ func newServerPool(root string, log logr.Logger) *serverPool {
 	if root == "" {
 		return nil
 	}
-	return &serverPool{root: root, running: map[string]*runningServer{}, log: log}
+	return &serverPool{root: root, slots: map[string]*serverSlot{}, log: log}
 }
 
 // ensure has the server of spec.uid running and ready, starting it if needed.
 func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if s := p.running[spec.uid]; s != nil {
+	sl := p.slot(spec.uid)
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if s := sl.server; s != nil {
 		select {
 		case <-s.done:
-			delete(p.running, spec.uid) // exited: start it again
+			sl.server = nil // exited: start it again
 		default:
 			if s.spec.startsLike(spec) {
 				return p.applyUsersLocked(ctx, e, s, spec)
 			}
-			p.stopLocked(spec.uid) // credentials, address or TLS changed: restart with the new ones
+			sl.stopLocked() // credentials, address or TLS changed: restart with the new ones
 		}
 	}
 	// Open to the servers' system users (serverOwner), which must reach their own directories.
@@ -165,7 +187,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 			}
 		}
 	}()
-	p.running[spec.uid] = s
+	sl.server = s
 	readyCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	for {
@@ -175,7 +197,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		}
 		select {
 		case <-s.done:
-			delete(p.running, spec.uid)
+			sl.server = nil
 			return fmt.Errorf("the %s server exited at start (%s): %w", e.name(), filepath.Join(dir, "server.log"), err)
 		case <-readyCtx.Done():
 			return fmt.Errorf("the %s server is not ready after %s: %w", e.name(), time.Since(start).Round(time.Second), err)
@@ -223,19 +245,24 @@ func sameServerUser(a, b serverUser) bool {
 	return a.name == b.name && a.password == b.password && a.database == b.database && slices.Equal(a.privileges, b.privileges)
 }
 
-// remove stops the server of uid, if it runs, and deletes its data.
+// remove stops the server of uid, if it runs, and deletes its data and its slot.
 func (p *serverPool) remove(uid string) error {
+	sl := p.slot(uid)
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	sl.stopLocked()
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.stopLocked(uid)
+	delete(p.slots, uid)
+	p.mu.Unlock()
 	return os.RemoveAll(filepath.Join(p.root, uid))
 }
 
 // stop stops the server of uid, if it runs, and keeps its data.
 func (p *serverPool) stop(uid string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.stopLocked(uid)
+	sl := p.slot(uid)
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	sl.stopLocked()
 }
 
 // noteUnavailable logs once per server why the platform runs none.
@@ -248,20 +275,23 @@ func (p *serverPool) noteUnavailable(server, why string) {
 // stopAll stops every server (the controller is stopping).
 func (p *serverPool) stopAll() {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	for uid := range p.running {
-		p.stopLocked(uid)
+	slots := maps.Clone(p.slots)
+	p.mu.Unlock()
+	for _, sl := range slots {
+		sl.mu.Lock()
+		sl.stopLocked()
+		sl.mu.Unlock()
 	}
 }
 
-// stopLocked asks the server to shut down fast (its shutdown signal) and waits;
-// it kills it when it takes longer than 10 s.
-func (p *serverPool) stopLocked(uid string) {
-	s := p.running[uid]
+// stopLocked asks the slot's server to shut down fast (its shutdown signal) and waits; it kills
+// it when it takes longer than 10 s.
+func (sl *serverSlot) stopLocked() {
+	s := sl.server
 	if s == nil {
 		return
 	}
-	delete(p.running, uid)
+	sl.server = nil
 	s.stopping.Store(true)
 	_ = s.cmd.Process.Signal(s.shutdown)
 	select {

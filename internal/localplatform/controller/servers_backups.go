@@ -67,8 +67,7 @@ func (r *reconciler) restoreDump(ctx context.Context, obj *unstructured.Unstruct
 		if stamp == "" {
 			return func(ctx context.Context) (string, error) {
 				path := filepath.Join(r.servers.root, string(obj.GetUID()), "restore.dump")
-				// ensure calls this with the pool locked.
-				err := r.servers.dumpLocked(ctx, r.kind.server, string(src.GetUID()), func(string) string { return path })
+				err := r.servers.dump(ctx, r.kind.server, string(src.GetUID()), func(string) string { return path })
 				return path, err
 			}, nil
 		}
@@ -104,13 +103,10 @@ func existingDump(path string) func(context.Context) (string, error) {
 // dump writes a dump of the running server of uid to the path it names for the server's
 // directory; nothing when no server of uid runs.
 func (p *serverPool) dump(ctx context.Context, e serverEngine, uid string, path func(dir string) string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.dumpLocked(ctx, e, uid, path)
-}
-
-func (p *serverPool) dumpLocked(ctx context.Context, e serverEngine, uid string, path func(dir string) string) error {
-	s := p.running[uid]
+	sl := p.slot(uid)
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	s := sl.server
 	if s == nil {
 		return nil
 	}

@@ -246,7 +246,7 @@ func status(args []string) error {
 		// inside the cluster only, this stands for a port-forward.
 		fmt.Println("real servers:")
 		for _, sv := range s.Servers {
-			fmt.Printf("  %-15s %s/%s  %s\n", sv.Kind, sv.Namespace, sv.Name, sv.Address)
+			fmt.Printf("  %-15s %s/%s  %s  (version %s)\n", sv.Kind, sv.Namespace, sv.Name, sv.Address, sv.Version)
 		}
 	}
 	return err

@@ -176,6 +176,8 @@ type Status struct {
 type ServerStatus struct {
 	Kind, Namespace, Name string
 	Address               string // host:port on this machine
+	// Version is the server's real version: the machine's, whatever the claim asks for.
+	Version string
 }
 
 // ClaimResources are the claim kinds of the AppCat API (groups vshn.appcat.vshn.io and
@@ -221,14 +223,14 @@ func (p *Platform) Status(ctx context.Context) (*Status, error) {
 // serverOf is the claim's real server, if it has one: a kind with real servers and a data
 // directory for the claim.
 func (p *Platform) serverOf(claim unstructured.Unstructured) []ServerStatus {
-	address, ok := controller.ServerAddress(claim.GetKind(), string(claim.GetUID()))
+	address, version, ok := controller.RealServer(claim.GetKind(), string(claim.GetUID()))
 	if !ok {
 		return nil
 	}
 	if _, err := os.Stat(filepath.Join(p.ServerDir(), string(claim.GetUID()))); err != nil {
 		return nil
 	}
-	return []ServerStatus{{Kind: claim.GetKind(), Namespace: claim.GetNamespace(), Name: claim.GetName(), Address: address}}
+	return []ServerStatus{{Kind: claim.GetKind(), Namespace: claim.GetNamespace(), Name: claim.GetName(), Address: address, Version: version}}
 }
 
 func (p *Platform) proc(name string) *process {

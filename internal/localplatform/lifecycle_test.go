@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -204,6 +206,14 @@ func TestUpTwiceAndDown(t *testing.T) {
 		if s.Claims["vshnpostgresqls"] < 1 {
 			t.Errorf("status: claims = %v, want at least one vshnpostgresql", s.Claims)
 		}
+		// The real server is listed where a client reaches it, with the version it really is.
+		if realServers {
+			want := localplatform.ServerStatus{Kind: "VSHNPostgreSQL", Namespace: p.UserNamespace(), Name: "real",
+				Address: net.JoinHostPort(real.Host, real.Port), Version: postgresServerVersion(t)}
+			if !slices.Contains(s.Servers, want) {
+				t.Errorf("status: real servers %+v, want %+v among them", s.Servers, want)
+			}
+		}
 	})
 
 	t.Run("down", func(t *testing.T) {
@@ -372,4 +382,24 @@ func readRow(ctx context.Context, e platformtest.PostgresEndpoint) (string, erro
 	var body string
 	err = conn.QueryRow(ctx, "SELECT body FROM notes WHERE id = 1").Scan(&body)
 	return body, err
+}
+
+// postgresServerVersion is the version the machine's postgres binary reports, e.g. "15.18".
+func postgresServerVersion(t *testing.T) string {
+	t.Helper()
+	bins, _ := filepath.Glob(platformtest.PostgreSQLBinaries[0])
+	if len(bins) == 0 {
+		t.Fatal("no postgres binary")
+	}
+	slices.Sort(bins)
+	out, err := exec.Command(bins[len(bins)-1], "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+	fields := strings.Fields(string(out))
+	if len(fields) < 3 {
+		t.Fatalf("postgres --version: %q", out)
+	}
+	return fields[2]
 }

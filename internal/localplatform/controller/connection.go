@@ -146,12 +146,12 @@ func ServerIP(uid string) string {
 	return loadBalancerIP(uid)
 }
 
-// ServerAddress is the host:port of the real server of the claim of kind (e.g. VSHNRedis) with
-// this UID; false for a kind without real servers.
-func ServerAddress(kind, uid string) (string, bool) {
+// RealServer is where the real server of the claim of kind (e.g. VSHNRedis) with this UID
+// listens (host:port) and its version, the machine's; false for a kind without real servers.
+func RealServer(kind, uid string) (address, version string, ok bool) {
 	k := kindByName(kind)
 	if k == nil || k.server == nil {
-		return "", false
+		return "", "", false
 	}
-	return net.JoinHostPort(ServerIP(uid), strconv.Itoa(k.server.port())), true
+	return net.JoinHostPort(ServerIP(uid), strconv.Itoa(k.server.port())), k.server.version(), true
 }

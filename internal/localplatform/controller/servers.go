@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,9 @@ type serverEngine interface {
 	name() string
 	// available tells whether the binaries are on this machine; why not otherwise.
 	available() (bool, string)
+	// version is the server's version, as its binary reports it: the machine's, whatever
+	// version the claim asks for.
+	version() string
 	// wanted tells whether the claim gets a real server.
 	wanted(obj *unstructured.Unstructured) bool
 	// describe adds to spec what the kind's server takes from the claim beyond the common
@@ -205,7 +209,7 @@ func (p *serverPool) ensure(ctx context.Context, e serverEngine, spec serverSpec
 		}
 	}
 	s.ready.Store(true)
-	p.log.Info("real server started", "server", e.name(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
+	p.log.Info("real server started", "server", e.name(), "version", e.version(), "uid", spec.uid, "address", net.JoinHostPort(spec.ip, fmt.Sprint(spec.port)),
 		"startup", time.Since(start).Round(time.Millisecond).String())
 	if fresh && spec.restore != nil {
 		path, err := spec.restore(ctx)
@@ -364,6 +368,22 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 		return err
 	}
 	return r.servers.ensure(ctx, r.kind.server, spec)
+}
+
+// binaryVersions caches what binaryVersion found, by binary.
+var binaryVersions sync.Map
+
+var versionNumber = regexp.MustCompile(`\d+\.\d+(\.\d+)?`)
+
+// binaryVersion is the first version number that `<path> --version` prints ("" for none).
+func binaryVersion(path string) string {
+	if v, ok := binaryVersions.Load(path); ok {
+		return v.(string)
+	}
+	out, _ := exec.Command(path, "--version").Output()
+	v := versionNumber.FindString(string(out))
+	binaryVersions.Store(path, v)
+	return v
 }
 
 // loadBalancedServer is what the servers of kinds whose claims ask for a load balancer share:

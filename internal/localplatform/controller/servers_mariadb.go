@@ -21,6 +21,8 @@ func (mariadbServer) name() string { return "MariaDB" }
 
 func (mariadbServer) port() int { return 3306 }
 
+func (mariadbServer) version() string { return binaryVersion(mariadbBinaries()["mariadbd"]) }
+
 // shutdownSignal: mariadbd shuts down on SIGTERM and ignores SIGINT.
 func (mariadbServer) shutdownSignal() syscall.Signal { return syscall.SIGTERM }
 

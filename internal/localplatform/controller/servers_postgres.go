@@ -20,6 +20,10 @@ func (postgresServer) name() string { return "PostgreSQL" }
 
 func (postgresServer) port() int { return 5432 }
 
+func (postgresServer) version() string {
+	return binaryVersion(filepath.Join(postgresBinDir(), "postgres"))
+}
+
 // shutdownSignal: SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for the clients to leave).
 func (postgresServer) shutdownSignal() syscall.Signal { return syscall.SIGINT }
 

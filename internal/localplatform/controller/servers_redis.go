@@ -27,6 +27,8 @@ func (redisServer) name() string { return "Redis" }
 
 func (redisServer) port() int { return 6379 }
 
+func (redisServer) version() string { return binaryVersion(redisServerPath) }
+
 // shutdownSignal: on SIGTERM Redis saves its dataset and exits.
 func (redisServer) shutdownSignal() syscall.Signal { return syscall.SIGTERM }
 

@@ -72,13 +72,7 @@ func TestRedisRealServer(t *testing.T) {
 		t.Error("a wrong password was accepted")
 	}
 
-	seen := map[string]bool{}
-	for _, b := range listBackups(t, u, redis, src) {
-		seen[b.GetName()] = true
-	}
-	backup := waitBackups(t, u, redis, src, "a backup taken after the key was written", func(items []unstructured.Unstructured) bool {
-		return len(items) > 0 && !seen[items[0].GetName()]
-	})[0].GetName()
+	backup := newBackup(t, u, redis, src, "a backup taken after the key was written")
 	if err := c.Set(ctx, "after", "B", 0).Err(); err != nil {
 		t.Fatal(err)
 	}

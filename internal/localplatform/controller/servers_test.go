@@ -164,13 +164,7 @@ func TestPostgreSQLRealServerRestore(t *testing.T) {
 	if _, _, err := platformtest.WriteAndReadRow(ctx, conn, "notes", "A"); err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
-	for _, b := range listBackups(t, u, postgres, src) {
-		seen[b.GetName()] = true
-	}
-	backup := waitBackups(t, u, postgres, src, "a backup taken after A was written", func(items []unstructured.Unstructured) bool {
-		return len(items) > 0 && !seen[items[0].GetName()]
-	})[0].GetName()
+	backup := newBackup(t, u, postgres, src, "a backup taken after A was written")
 	if _, err := conn.Exec(ctx, "INSERT INTO notes VALUES (2, 'B')"); err != nil {
 		t.Fatal(err)
 	}
@@ -282,15 +276,22 @@ func TestMariaDBRealServer(t *testing.T) {
 		t.Errorf("user reader (SELECT only) writing: %v, want a denial", err)
 	}
 
-	seen := map[string]bool{}
-	for _, b := range listBackups(t, u, mariadb, name) {
-		seen[b.GetName()] = true
-	}
-	backup := waitBackups(t, u, mariadb, name, "a backup taken after the row was written", func(items []unstructured.Unstructured) bool {
-		return len(items) > 0 && !seen[items[0].GetName()]
-	})[0].GetName()
+	backup := newBackup(t, u, mariadb, name, "a backup taken after the row was written")
 	dump, err := os.ReadFile(filepath.Join(platformtest.Platform().ServerDir(), string(obj.GetUID()), "backups", backup+".dump"))
 	if err != nil || !strings.Contains(string(dump), "by app") {
 		t.Errorf("backup %s: its dump does not hold the row (%v)", backup, err)
 	}
+}
+
+// newBackup waits for a backup of the claim that was not there when it was called, and returns
+// its name: a backup taken after everything written before the call.
+func newBackup(t *testing.T, u clients, k kindInfo, claimName, what string) string {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, b := range listBackups(t, u, k, claimName) {
+		seen[b.GetName()] = true
+	}
+	return waitBackups(t, u, k, claimName, what, func(items []unstructured.Unstructured) bool {
+		return len(items) > 0 && !seen[items[0].GetName()]
+	})[0].GetName()
 }

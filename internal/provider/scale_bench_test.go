@@ -90,6 +90,14 @@ resource "terraform_data" "db" {
 		b.ReportMetric(float64(stateSize(b, cli))/float64(n), "state-B/instance")
 		b.ReportMetric(float64(stateSize(b, floor))/float64(n), "state-floor-B/instance")
 		b.Logf("state per instance: %d bytes (floor %d)", stateSize(b, cli)/int64(n), stateSize(b, floor)/int64(n))
+		if keep != "" {
+			// Beside the profiles: what the state holds per instance, to see what could be cut.
+			state, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			writeFile(b, filepath.Join(profiles, "terraform.tfstate"), string(state))
+		}
 		step("plan", "plan", "-no-color", "-detailed-exitcode") // exit 2 (changes) fails the run
 		step("plan-norefresh", "plan", "-refresh=false", "-no-color", "-detailed-exitcode")
 		step("refresh", "apply", "-refresh-only", "-auto-approve", "-no-color")

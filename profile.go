@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// profileEnv names a directory into which the provider writes a CPU profile, its peak
+// profileEnv names a directory into which the provider writes a CPU profile, an allocation profile, its peak
 // resident memory and its CPU time, one pair of files per process, when it exits. Benchmarks set it to see where
 // the provider's time and memory go under the real terraform CLI (terraform starts the provider
 // as a process of its own, so it cannot be profiled from the test). Unset, it costs nothing.
@@ -37,6 +37,12 @@ func startProfile() (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+		// The heap profile's alloc_space says which code allocated what the GC had to clear,
+		// which is what drives the peak.
+		if heap, err := os.Create(base + ".heap.pprof"); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(heap, 0)
+			_ = heap.Close()
+		}
 		// ru_maxrss is the process's peak resident set in KiB on Linux, the same figure as
 		// VmHWM in /proc/self/status; with the CPU time it lets the benchmark tell the
 		// provider's share of a terraform command from terraform core's.

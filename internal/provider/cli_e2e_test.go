@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,5 +54,18 @@ output "password" {
 	// The password is in the state, where the user gets it deliberately.
 	if got := cli.runEnv([]string{"TF_LOG="}, "output", "-raw", "password"); got != password {
 		t.Errorf("terraform output -raw password does not give the platform's password")
+	}
+
+	// Each value of connection_details is sensitive through the object (the nested attributes
+	// carry no mark of their own, see connectionAttributes): an output of one that is not
+	// marked sensitive is refused.
+	leak := filepath.Join(cli.dir, "leak.tf")
+	writeFile(t, leak, `output "leak" { value = appcat_postgresql.db.connection_details.password }`)
+	out, err := cli.runErr([]string{"TF_LOG="}, "plan", "-no-color")
+	if err == nil || !strings.Contains(out, "Output refers to sensitive values") {
+		t.Errorf("an output of connection_details.password without sensitive = true was not refused (%v):\n%s", err, tail([]byte(out)))
+	}
+	if err := os.Remove(leak); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,63 +5,184 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/platformtest"
 )
 
-// BenchmarkScale measures what a user feels with many instances in one namespace: apply, a
-// no-change plan and a refresh of N PostgreSQL instances (APPCAT_BENCH_INSTANCES, default 50)
-// with the platform's provisioning delay at 0, through the real terraform CLI. It counts the
-// provider's API requests in the platform's audit log (what the server saw, not what the
-// provider says it sent). Run with make bench BENCH=Scale.
+// BenchmarkScale measures what a user feels with many instances: apply, a no-change plan, a
+// plan with -refresh=false, a refresh and a destroy of N PostgreSQL instances
+// (APPCAT_BENCH_INSTANCES, default 50) spread over APPCAT_BENCH_NAMESPACES namespaces (default 1),
+// with the platform's provisioning delay at 0, through the real terraform CLI. Beside each command
+// it runs the same command on N terraform_data resources, terraform core alone: the floor no
+// provider can go below, measured on the same machine at the same moment, so the ratio means
+// something on a noisy machine where the absolute times do not.
+//
+// It counts the provider's API requests in the platform's audit log (what the server saw, not what
+// the provider says it sent), reports the provider's peak memory and CPU time (the provider writes
+// them when it exits, see profile.go) apart from terraform core's, and the state's size per
+// instance. With APPCAT_BENCH_PROFILE_DIR set, the provider's CPU and allocation profiles are kept
+// there, one directory per command, for go tool pprof; the peak memory is then not the provider's
+// own, so measure it in a run without. Run with make bench BENCH=Scale.
 func BenchmarkScale(b *testing.B) {
-	n := 50
-	if s := os.Getenv("APPCAT_BENCH_INSTANCES"); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n < 1 {
-			b.Fatalf("APPCAT_BENCH_INSTANCES=%q is not a positive number", s)
-		}
-	}
+	n := benchEnvInt(b, "APPCAT_BENCH_INSTANCES", 50)
+	namespaces := benchEnvInt(b, "APPCAT_BENCH_NAMESPACES", 1)
+	keep := os.Getenv("APPCAT_BENCH_PROFILE_DIR")
 	for b.Loop() {
-		ns := testNamespace(b)
-		cli := newTerraformCLI(b, adminProvider(ns)+fmt.Sprintf(`
+		profiles := b.TempDir()
+		if keep != "" {
+			var err error
+			if profiles, err = os.MkdirTemp(keep, "scale-"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var nsList []string
+		for range namespaces {
+			nsList = append(nsList, fmt.Sprintf("%q", testNamespace(b)))
+		}
+		cli := newTerraformCLI(b, adminProvider(strings.Trim(nsList[0], `"`))+fmt.Sprintf(`
+locals {
+  namespaces = [%s]
+}
+
 resource "appcat_postgresql" "db" {
   count               = %d
   name                = "db-${count.index}"
+  namespace           = local.namespaces[count.index %% length(local.namespaces)]
   deletion_protection = false
+}
+`, strings.Join(nsList, ", "), n))
+		floor := newFloorCLI(b, fmt.Sprintf(`
+resource "terraform_data" "db" {
+  count = %d
+  input = "db-${count.index}"
 }
 `, n))
 		audit := platformtest.Platform().AuditLogPath()
+		var peakKiB int64
+		// step runs one command on the floor, then on the provider, and reports both.
+		step := func(name string, args ...string) requestCount {
+			fWall, fCPU := floor.measured(nil, args...)
+			dir := filepath.Join(profiles, name)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				b.Fatal(err)
+			}
+			mark := auditMark(b, audit)
+			env := []string{"APPCAT_PROVIDER_USAGE_DIR=" + dir}
+			if keep != "" {
+				// Profiling raises the provider's resident memory (profile.go): its peak then
+				// says little.
+				env = append(env, "APPCAT_PROVIDER_PROFILE_DIR="+dir)
+			}
+			wall, cpu := cli.measured(env, args...)
+			requests := providerRequests(b, audit, mark)
+			usage := providerUsage(b, dir)
+			peakKiB = max(peakKiB, usage.peakKiB)
+			b.ReportMetric(wall.Seconds(), name+"-s")
+			b.ReportMetric(fWall.Seconds(), name+"-floor-s")
+			b.ReportMetric(wall.Seconds()/fWall.Seconds(), name+"-x-floor")
+			b.ReportMetric(float64(requests.total)/float64(namespaces), name+"-requests/ns")
+			b.Logf("%s: %s (floor %s, %.2fx); CPU: provider %s in %d processes, terraform core %s (floor %s); provider peak %.1f MiB; %s",
+				name, wall.Round(time.Millisecond), fWall.Round(time.Millisecond), wall.Seconds()/fWall.Seconds(),
+				usage.cpu, usage.processes, (cpu - usage.cpu).Round(time.Millisecond), fCPU.Round(time.Millisecond),
+				float64(usage.peakKiB)/1024, requests)
+			return requests
+		}
 
-		mark := auditMark(b, audit)
-		apply := cli.timed("apply", "-auto-approve", "-no-color")
-		applyRequests := providerRequests(b, audit, mark)
-
-		mark = auditMark(b, audit)
-		plan := cli.timed("plan", "-no-color", "-detailed-exitcode") // exit 2 (changes) fails the run
-		planRequests := providerRequests(b, audit, mark)
-
-		mark = auditMark(b, audit)
-		refresh := cli.timed("apply", "-refresh-only", "-auto-approve", "-no-color")
-		refreshRequests := providerRequests(b, audit, mark)
-
-		destroy := cli.timed("destroy", "-auto-approve", "-no-color")
+		step("apply", "apply", "-auto-approve", "-no-color")
+		b.ReportMetric(float64(stateSize(b, cli))/float64(n), "state-B/instance")
+		b.ReportMetric(float64(stateSize(b, floor))/float64(n), "state-floor-B/instance")
+		b.Logf("state per instance: %d bytes (floor %d)", stateSize(b, cli)/int64(n), stateSize(b, floor)/int64(n))
+		if keep != "" {
+			// Beside the profiles: what the state holds per instance, to see what could be cut.
+			state, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			writeFile(b, filepath.Join(profiles, "terraform.tfstate"), string(state))
+		}
+		step("plan", "plan", "-no-color", "-detailed-exitcode") // exit 2 (changes) fails the run
+		step("plan-norefresh", "plan", "-refresh=false", "-no-color", "-detailed-exitcode")
+		step("refresh", "apply", "-refresh-only", "-auto-approve", "-no-color")
+		step("destroy", "destroy", "-auto-approve", "-no-color")
 
 		b.ReportMetric(float64(n), "instances")
-		b.ReportMetric(apply.Seconds(), "apply-s")
-		b.ReportMetric(plan.Seconds(), "plan-s")
-		b.ReportMetric(refresh.Seconds(), "refresh-s")
-		b.ReportMetric(destroy.Seconds(), "destroy-s")
-		b.ReportMetric(float64(applyRequests.total), "apply-requests")
-		b.ReportMetric(float64(planRequests.total), "plan-requests")
-		b.ReportMetric(float64(planRequests.total)/float64(n), "plan-requests/instance")
-		b.ReportMetric(float64(refreshRequests.total), "refresh-requests")
-		b.Logf("%d instances: apply %s (%s), no-change plan %s (%s), refresh %s (%s), destroy %s",
-			n, apply, applyRequests, plan, planRequests, refresh, refreshRequests, destroy)
+		b.ReportMetric(float64(namespaces), "namespaces")
+		b.ReportMetric(float64(peakKiB)/1024, "provider-peak-MiB")
+		b.Logf("%d instances in %d namespaces; provider profiles in %s", n, namespaces, profiles)
 	}
+}
+
+// newFloorCLI is a terraform working directory with only terraform's built-in provider.
+func newFloorCLI(tb testing.TB, mainTF string) *terraformCLI {
+	tb.Helper()
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		tb.Fatal("TF_ACC_TERRAFORM_PATH must point at the terraform binary")
+	}
+	dir := tb.TempDir()
+	cli := &terraformCLI{tb: tb, terraform: terraform, cliConfig: filepath.Join(dir, "terraformrc"), dir: filepath.Join(dir, "work")}
+	writeFile(tb, cli.cliConfig, "")
+	writeFile(tb, filepath.Join(cli.dir, "main.tf"), mainTF)
+	return cli
+}
+
+func benchEnvInt(tb testing.TB, name string, def int) int {
+	tb.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		tb.Fatalf("%s=%q is not a positive number", name, s)
+	}
+	return v
+}
+
+// stateSize is the size of the working directory's state file.
+func stateSize(tb testing.TB, cli *terraformCLI) int64 {
+	tb.Helper()
+	info, err := os.Stat(filepath.Join(cli.dir, "terraform.tfstate"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return info.Size()
+}
+
+type providerUsageSum struct {
+	processes int
+	peakKiB   int64 // the largest peak of any one provider process
+	cpu       time.Duration
+}
+
+// providerUsage sums what the provider processes of one command wrote into dir (profile.go).
+// A command without any report fails: the figures would be silently missing.
+func providerUsage(tb testing.TB, dir string) providerUsageSum {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "provider-*.usage"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no provider usage in %s (%v)", dir, err)
+	}
+	var sum providerUsageSum
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var kib, ms int64
+		if _, err := fmt.Sscan(string(data), &kib, &ms); err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		sum.processes++
+		sum.peakKiB = max(sum.peakKiB, kib)
+		sum.cpu += time.Duration(ms) * time.Millisecond
+	}
+	return sum
 }
 
 // auditMark is the current end of the audit log.

@@ -81,11 +81,31 @@ func (c *terraformCLI) timed(args ...string) time.Duration {
 }
 
 func (c *terraformCLI) runErr(env []string, args ...string) (string, error) {
+	cmd := c.command(env, args...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// measured runs terraform like runEnv and returns its wall time and CPU time. The CPU time is
+// terraform's own and that of the provider processes it started and waited for (wait4 counts
+// reaped children), so a benchmark subtracts what the providers report to get terraform core's.
+func (c *terraformCLI) measured(env []string, args ...string) (wall, cpu time.Duration) {
+	c.tb.Helper()
+	cmd := c.command(env, args...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	wall = time.Since(start)
+	if err != nil {
+		c.tb.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tail(out))
+	}
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+}
+
+func (c *terraformCLI) command(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(c.terraform, args...)
 	cmd.Dir = c.dir
 	cmd.Env = append(append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"), c.env...), env...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return cmd
 }
 
 func writeFile(tb testing.TB, path, content string) {

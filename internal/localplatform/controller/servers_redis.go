@@ -123,18 +123,14 @@ func (redisServer) command(dir string, spec serverSpec) *exec.Cmd {
 	return asOwner(exec.Command(redisServerPath, filepath.Join(dir, "redis.conf")), owner, syscall.SIGTERM)
 }
 
-// cli runs redis-cli through the socket as the default user.
+// cli runs redis-cli through the socket as the default user; -e makes an error reply fail it.
 func (redisServer) cli(ctx context.Context, dir string, spec serverSpec, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, redisCLIPath, append([]string{"-s", filepath.Join(dir, "redis.sock")}, args...)...)
+	cmd := exec.CommandContext(ctx, redisCLIPath, append([]string{"-e", "-s", filepath.Join(dir, "redis.sock")}, args...)...)
 	cmd.Env = append(os.Environ(), "REDISCLI_AUTH="+spec.password) // not on the command line
 	out, err := cmd.CombinedOutput()
 	reply := strings.TrimSpace(string(out))
 	if err != nil {
 		return "", fmt.Errorf("redis-cli %s: %w: %s", args[0], err, reply)
-	}
-	// redis-cli exits 0 on an error reply.
-	if strings.HasPrefix(reply, "ERR") || strings.HasPrefix(reply, "LOADING") || strings.HasPrefix(reply, "NOAUTH") || strings.HasPrefix(reply, "WRONGPASS") {
-		return "", fmt.Errorf("redis-cli %s: %s", args[0], reply)
 	}
 	return reply, nil
 }

@@ -121,6 +121,13 @@ func (p *serverPool) slot(uid string) *serverSlot {
 	return sl
 }
 
+// existingSlot is the slot of uid, or nil when its server was never started.
+func (p *serverPool) existingSlot(uid string) *serverSlot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.slots[uid]
+}
+
 type runningServer struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
@@ -251,19 +258,23 @@ func sameServerUser(a, b serverUser) bool {
 
 // remove stops the server of uid, if it runs, and deletes its data and its slot.
 func (p *serverPool) remove(uid string) error {
-	sl := p.slot(uid)
-	sl.mu.Lock()
-	defer sl.mu.Unlock()
-	sl.stopLocked()
-	p.mu.Lock()
-	delete(p.slots, uid)
-	p.mu.Unlock()
+	if sl := p.existingSlot(uid); sl != nil {
+		sl.mu.Lock()
+		defer sl.mu.Unlock()
+		sl.stopLocked()
+		p.mu.Lock()
+		delete(p.slots, uid)
+		p.mu.Unlock()
+	}
 	return os.RemoveAll(filepath.Join(p.root, uid))
 }
 
 // stop stops the server of uid, if it runs, and keeps its data.
 func (p *serverPool) stop(uid string) {
-	sl := p.slot(uid)
+	sl := p.existingSlot(uid)
+	if sl == nil {
+		return // never started: most claims that want no server
+	}
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	sl.stopLocked()

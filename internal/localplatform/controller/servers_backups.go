@@ -103,7 +103,10 @@ func existingDump(path string) func(context.Context) (string, error) {
 // dump writes a dump of the running server of uid to the path it names for the server's
 // directory; nothing when no server of uid runs.
 func (p *serverPool) dump(ctx context.Context, e serverEngine, uid string, path func(dir string) string) error {
-	sl := p.slot(uid)
+	sl := p.existingSlot(uid)
+	if sl == nil {
+		return nil
+	}
 	sl.mu.Lock()
 	defer sl.mu.Unlock()
 	s := sl.server

@@ -180,10 +180,9 @@ type ServerStatus struct {
 	Version string
 }
 
-// ClaimResources are the claim kinds of the AppCat API (groups vshn.appcat.vshn.io and
-// exoscale.appcat.vshn.io, v1): those
+// ClaimResources are the resources of the platform's claim kinds (the controller's kind table)
 // whose CRDs the manifests install.
-var ClaimResources = manifests.MustClaimResources()
+var ClaimResources = manifests.MustClaimResources(controller.IsClaimKind)
 
 // Status tells which processes run, whether the API answers and how many claims it holds.
 func (p *Platform) Status(ctx context.Context) (*Status, error) {

@@ -256,6 +256,12 @@ var kinds = []*kind{
 	},
 }
 
+// IsClaimKind tells whether gk is one of the platform's claim kinds.
+func IsClaimKind(gk schema.GroupKind) bool {
+	k := kindByName(gk.Kind)
+	return k != nil && k.gvk().GroupKind() == gk
+}
+
 // kindByName returns the descriptor of the named kind, or nil.
 func kindByName(name string) *kind {
 	for _, k := range kinds {

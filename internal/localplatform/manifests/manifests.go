@@ -92,10 +92,10 @@ const (
 // whose spec.parameters.security.deletionProtection is true.
 const DeletionProtectionMessage = "DeletionProtection is enabled. To delete the instance, disable the deletionProtection in spec.parameters.security.deletionProtection"
 
-// MustClaimResources lists the resources of the claim kinds (group Group or ExoscaleGroup, version Version) whose
-// CRDs the manifests install, in install order. It panics when the embedded manifests do not
-// decode, which their tests rule out.
-func MustClaimResources() []schema.GroupVersionResource {
+// MustClaimResources lists the resources (version Version) of the CRDs the manifests install whose
+// group and kind isClaim accepts, in install order: the claim kinds, as the platform's kind table
+// names them. It panics when the embedded manifests do not decode, which their tests rule out.
+func MustClaimResources(isClaim func(schema.GroupKind) bool) []schema.GroupVersionResource {
 	objs, err := Objects()
 	if err != nil {
 		panic(fmt.Sprintf("manifests: %v", err))
@@ -103,8 +103,9 @@ func MustClaimResources() []schema.GroupVersionResource {
 	var out []schema.GroupVersionResource
 	for _, o := range objs {
 		group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
+		kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
 		plural, _, _ := unstructured.NestedString(o.Object, "spec", "names", "plural")
-		if o.GetKind() == "CustomResourceDefinition" && (group == Group || group == ExoscaleGroup) {
+		if o.GetKind() == "CustomResourceDefinition" && isClaim(schema.GroupKind{Group: group, Kind: kind}) {
 			out = append(out, schema.GroupVersionResource{Group: group, Version: Version, Resource: plural})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	sigsjson "sigs.k8s.io/json"
 
+	"github.com/vshn/terraform-provider-appcat/internal/localplatform/controller"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/manifests"
 	"github.com/vshn/terraform-provider-appcat/internal/localplatform/memory"
 )
@@ -183,16 +185,25 @@ func TestInstallOrder(t *testing.T) {
 	}
 }
 
-// TestClaimResources: the claim kinds the platform reports on are those whose CRDs it installs.
+// TestClaimResources: the claim kinds the platform reports on are those of its kind table whose
+// CRDs it installs, in every API group it serves claims in.
 func TestClaimResources(t *testing.T) {
 	var got []string
-	for _, gvr := range manifests.MustClaimResources() {
-		if gvr.Group != manifests.Group && gvr.Group != manifests.ExoscaleGroup || gvr.Version != manifests.Version {
+	for _, gvr := range manifests.MustClaimResources(controller.IsClaimKind) {
+		if gvr.Version != manifests.Version {
 			t.Errorf("%v: not a claim resource", gvr)
 		}
-		got = append(got, gvr.Resource)
+		got = append(got, gvr.GroupResource().String())
 	}
-	if want := []string{"vshnpostgresqls", "vshnredis", "vshnmariadbs", "vshngarages", "vshnminios", "vshnnextclouds", "vshnkeycloaks", "vshnforgejoes", "exoscalepostgresqls", "exoscalemysqls", "exoscaleredis", "exoscalekafkas", "exoscaleopensearches"}; !reflect.DeepEqual(got, want) {
+	slices.Sort(got)
+	if want := []string{
+		"codeyinstances.codey.io",
+		"exoscalekafkas.exoscale.appcat.vshn.io", "exoscalemysqls.exoscale.appcat.vshn.io", "exoscaleopensearches.exoscale.appcat.vshn.io",
+		"exoscalepostgresqls.exoscale.appcat.vshn.io", "exoscaleredis.exoscale.appcat.vshn.io",
+		"objectbuckets.appcat.vshn.io",
+		"vshnforgejoes.vshn.appcat.vshn.io", "vshngarages.vshn.appcat.vshn.io", "vshnkeycloaks.vshn.appcat.vshn.io", "vshnmariadbs.vshn.appcat.vshn.io",
+		"vshnminios.vshn.appcat.vshn.io", "vshnnextclouds.vshn.appcat.vshn.io", "vshnpostgresqls.vshn.appcat.vshn.io", "vshnredis.vshn.appcat.vshn.io",
+	}; !slices.Equal(got, want) {
 		t.Errorf("claim resources %v, want %v", got, want)
 	}
 }

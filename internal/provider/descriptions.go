@@ -22,3 +22,12 @@ func descriptionFile(name string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// kindsPlaceholder in a description stands for the kinds a resource or data source accepts.
+const kindsPlaceholder = "{kinds}"
+
+// descriptionFileFor is descriptionFile with kindsPlaceholder replaced by the set's kinds ("A, B
+// or C"), so the text names what the resource accepts as kinds gain the capability.
+func descriptionFileFor(name string, kinds kindSet) string {
+	return strings.ReplaceAll(descriptionFile(name), kindsPlaceholder, kinds.displayNames("or"))
+}

@@ -61,7 +61,7 @@ func (maintenanceWindow) descriptor() blockDescriptor {
 		block:        "maintenance",
 		fieldManager: "terraform-appcat-maintenance-window",
 		displayName:  "maintenance window",
-		description:  descriptionFile("maintenance_window_resource"),
+		description:  descriptionFileFor("maintenance_window_resource", kindsWithMaintenance),
 		kinds:        kindsWithMaintenance,
 	}
 }

@@ -75,7 +75,7 @@ func (d *metricsEndpointDataSource) Schema(_ context.Context, _ datasource.Schem
 		"(JSON model) with panels for the instance's probes, disk and memory, for a Prometheus data source picked by its `datasource` " +
 		"variable: pass it to `config_json` of the Grafana provider's `grafana_dashboard`. Stable across reads."}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: descriptionFile("metrics_endpoint_data_source"),
+		MarkdownDescription: descriptionFileFor("metrics_endpoint_data_source", kindsWithMetrics),
 		Attributes:          attrs,
 	}
 }

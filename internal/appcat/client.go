@@ -31,13 +31,13 @@ type Client struct {
 
 // Options tune a Client.
 type Options struct {
-	// SnapshotTTL is how long a per-namespace list stays valid for refresh reads. Zero disables
-	// snapshots: every read is a GET.
+	// SnapshotTTL is how long a per-namespace list stays valid for refresh reads after the last
+	// read it answered (snapshot.go). Zero disables snapshots: every read is a GET.
 	SnapshotTTL time.Duration
 }
 
-// DefaultSnapshotTTL is long enough for one refresh of many resources and short enough that a
-// long-running provider process does not read old data.
+// DefaultSnapshotTTL is longer than the gaps between a refresh's reads of one namespace and short
+// enough that a provider process that was idle reads afresh.
 const DefaultSnapshotTTL = 10 * time.Second
 
 // New returns a Client for the platform the REST config points at. It makes no request: nothing

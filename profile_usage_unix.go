@@ -3,10 +3,13 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 )
@@ -16,14 +19,36 @@ func writeUsage() {
 	if dir == "" {
 		return
 	}
-	// ru_maxrss is the process's peak resident set in KiB on Linux, the same figure as VmHWM in
-	// /proc/self/status.
 	var usage syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
 		log.Printf("%s: %v", usageEnv, err)
 		return
 	}
 	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+	peakKiB, ok := ownPeakKiB()
+	if !ok {
+		// Not Linux: ru_maxrss, in KiB on the BSDs, which may count the parent's memory too.
+		peakKiB = usage.Maxrss
+	}
 	name := filepath.Join(dir, fmt.Sprintf("provider-%d.usage", os.Getpid()))
-	_ = os.WriteFile(name, []byte(fmt.Sprintf("%d %d\n", usage.Maxrss, cpu.Milliseconds())), 0o600)
+	_ = os.WriteFile(name, []byte(fmt.Sprintf("%d %d\n", peakKiB, cpu.Milliseconds())), 0o600)
+}
+
+// ownPeakKiB is VmHWM from /proc/self/status: the peak resident set of this program alone. Linux's
+// ru_maxrss is not that: it carries across exec the peak of the process before it, and terraform
+// starts a provider by forking itself, so ru_maxrss reported terraform's own 60-75 MiB for a
+// provider process that never held more than 40.
+func ownPeakKiB() (int64, bool) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(status))
+	for sc.Scan() {
+		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:")); ok {
+			kib, err := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
+			return kib, err == nil
+		}
+	}
+	return 0, false
 }

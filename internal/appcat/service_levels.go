@@ -31,7 +31,7 @@ type serviceLevelsCache struct {
 // openAPIFor returns the OpenAPI v3 client of a REST config; nil config: none. It is built on a
 // plain REST client rather than client-go's discovery client: discovery links every typed
 // Kubernetes API into the binary (its scheme), and the provider uses none of them. That was a
-// quarter of the binary and of the memory each provider process holds just by starting.
+// third of the binary (67 MB instead of 44) and 10 of the 34 MiB a provider process holds idle.
 func openAPIFor(cfg *rest.Config) openapi.Client {
 	if cfg == nil {
 		return nil

@@ -196,6 +196,12 @@ func down(args []string) error {
 	if err != nil {
 		return err
 	}
+	// Outside the repository the default state directory is the working directory's: saying
+	// "stopped" there would hide that the platform started from the repository still runs.
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		fmt.Printf("No local AppCat platform has its state in %s: nothing to stop (pass --state-dir).\n", dir)
+		return nil
+	}
 	if err := localplatform.Down(dir, *purge, os.Stderr); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -27,8 +28,12 @@ func writeUsage() {
 	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 	peakKiB, ok := ownPeakKiB()
 	if !ok {
-		// Not Linux: ru_maxrss, in KiB on the BSDs, which may count the parent's memory too.
+		// Not Linux: ru_maxrss, which may count the parent's memory too; in KiB on the BSDs, in
+		// bytes on macOS.
 		peakKiB = usage.Maxrss
+		if runtime.GOOS == "darwin" {
+			peakKiB /= 1024
+		}
 	}
 	name := filepath.Join(dir, fmt.Sprintf("provider-%d.usage", os.Getpid()))
 	_ = os.WriteFile(name, []byte(fmt.Sprintf("%d %d\n", peakKiB, cpu.Milliseconds())), 0o600)

@@ -83,7 +83,7 @@ func nothingSecretInPlan(secrets map[string]string) userPlanCheck {
 			return err
 		}
 		for what, s := range secrets {
-			if strings.Contains(string(raw), s) {
+			if strings.Contains(string(raw), jsonText(s)) {
 				return fmt.Errorf("the %s is in the plan", what)
 			}
 		}

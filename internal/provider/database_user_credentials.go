@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -51,17 +50,7 @@ func withoutCredentials(c userConnectionModel) userConnectionModel {
 // withoutCredentialsObject is withoutCredentials for a connection_details value; null and
 // unknown stay what they are.
 func withoutCredentialsObject(o types.Object) types.Object {
-	if o.IsNull() || o.IsUnknown() {
-		return o
-	}
-	attrs := make(map[string]attr.Value, len(o.Attributes()))
-	for name, v := range o.Attributes() {
-		attrs[name] = v
-	}
-	for _, name := range userSecretAttributes {
-		attrs[name] = types.StringNull()
-	}
-	return types.ObjectValueMust(userConnectionAttrTypes, attrs)
+	return withNullAttributes(o, userConnectionAttrTypes, userSecretAttributes)
 }
 
 // plannedUserConnection is connection_details as the apply will leave it: the state's value

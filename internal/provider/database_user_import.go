@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -80,26 +79,15 @@ type userImportID struct {
 	storeCredentials          bool
 }
 
-// userImportOptions are what an import ID may add after `?`, as in a URL query.
-const userImportOptions = "store_credentials=true|false"
-
 // parseUserImportID reads `[kind:]namespace/instance/user[?store_credentials=true|false]`;
 // problem, when not empty, says what is wrong with it (the detail of a diagnostic).
 func parseUserImportID(raw string) (_ userImportID, problem string) {
-	out := userImportID{storeCredentials: true}
-	id, query, hasQuery := strings.Cut(raw, "?")
-	if hasQuery {
-		options, err := url.ParseQuery(query)
-		if err != nil {
-			return out, fmt.Sprintf("The options after ? in %q are not of the form %s: %v.", raw, userImportOptions, err)
-		}
-		for key, values := range options {
-			if key != "store_credentials" || len(values) != 1 || (values[0] != "true" && values[0] != "false") {
-				return out, fmt.Sprintf("Unknown option %q in %q: the only option is %s.", key+"="+strings.Join(values, ","), raw, userImportOptions)
-			}
-			out.storeCredentials = values[0] == "true"
-		}
+	out := userImportID{}
+	id, store, problem := cutImportOptions(raw)
+	if problem != "" {
+		return out, problem
 	}
+	out.storeCredentials = store
 	if kindName, rest, hasKind := strings.Cut(id, ":"); hasKind {
 		if _, ok := userKind(kindName); !ok {
 			return out, fmt.Sprintf("Unknown kind %q in %q: use one of %s.", kindName, raw, quoteList(userKindNames()))
@@ -113,7 +101,7 @@ func parseUserImportID(raw string) (_ userImportID, problem string) {
 	ns, name, ok := splitInstanceID(instanceID)
 	if !ok || !appcat.AccessNameRule.MatchString(out.user) {
 		return out, fmt.Sprintf("Expected namespace/instance/user (or kind:namespace/instance/user, kind one of %s; "+
-			"optionally followed by ?%s), got %q.", quoteList(userKindNames()), userImportOptions, raw)
+			"optionally followed by ?%s), got %q.", quoteList(userKindNames()), importOptions, raw)
 	}
 	out.namespace, out.instance = ns, name
 	return out, ""

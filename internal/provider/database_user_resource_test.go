@@ -106,7 +106,14 @@ func stateContainsString(req statecheck.CheckStateRequest, secret string) (bool,
 	if err != nil {
 		return false, err
 	}
-	return strings.Contains(string(raw), secret), nil
+	return strings.Contains(string(raw), jsonText(secret)), nil
+}
+
+// jsonText is s as it appears inside a JSON string that json.Marshal wrote: a certificate's line
+// breaks are "\n" there, so looking for the raw value would never find it.
+func jsonText(s string) string {
+	quoted, _ := json.Marshal(s)
+	return string(quoted[1 : len(quoted)-1])
 }
 
 func dbUserConfig(ns, instanceBlock, users string) string {

@@ -97,9 +97,9 @@ func (d *instanceDataSource[M, P]) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, obj)...)
 }
 
-// resourceOnlyAttributes are resource attributes that say what an apply may do, not what the
-// instance is: the data source does not have them.
-var resourceOnlyAttributes = map[string]bool{"allow_major_version_upgrade": true}
+// resourceOnlyAttributes are resource attributes that say what an apply may do or what Terraform
+// keeps, not what the instance is: the data source does not have them.
+var resourceOnlyAttributes = map[string]bool{"allow_major_version_upgrade": true, "store_credentials": true}
 
 // withoutTimeouts converts the resource model into the data source's object: the same
 // attributes, minus the resource's timeouts block (and those only resources have).

@@ -65,7 +65,14 @@ func (r *instanceResource[M, P]) flatten(ctx context.Context, claim *appcat.Clai
 		// Terraform's own guard, not on the platform: kept as configured, its default on import.
 		common.AllowMajorVersionUpgrade = types.BoolValue(false)
 	}
+	if common.StoreCredentials.IsNull() || common.StoreCredentials.IsUnknown() {
+		// Terraform's own setting, not on the platform: kept as configured, its default on import.
+		common.StoreCredentials = types.BoolValue(true)
+	}
 	common.Connection = connectionObject(api.Connection, secret, &diags)
+	if !common.StoreCredentials.ValueBool() {
+		common.Connection = withoutInstanceCredentials(common.Connection)
+	}
 	diags.Append(r.kind.flatten(ctx, claim, m)...)
 	return diags
 }

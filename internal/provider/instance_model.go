@@ -29,11 +29,13 @@ type instanceModel struct {
 	CurrentVersion       types.String `tfsdk:"current_version"`
 	PreviousVersion      types.String `tfsdk:"previous_version"`
 	// AllowMajorVersionUpgrade is the provider's own guard; it is never sent to the platform.
-	AllowMajorVersionUpgrade types.Bool     `tfsdk:"allow_major_version_upgrade"`
-	Connection               types.Object   `tfsdk:"connection_details"`
-	Restore                  types.Object   `tfsdk:"restore"`
-	Alerting                 types.Object   `tfsdk:"alerting"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+	AllowMajorVersionUpgrade types.Bool   `tfsdk:"allow_major_version_upgrade"`
+	Connection               types.Object `tfsdk:"connection_details"`
+	// StoreCredentials is the provider's own too (instance_credentials.go).
+	StoreCredentials types.Bool     `tfsdk:"store_credentials"`
+	Restore          types.Object   `tfsdk:"restore"`
+	Alerting         types.Object   `tfsdk:"alerting"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 
 	// instance_composition.go
 	CompositionUpdatePolicy      types.String `tfsdk:"composition_update_policy"`

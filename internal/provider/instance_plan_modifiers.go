@@ -64,7 +64,8 @@ func (m followString) PlanModifyString(ctx context.Context, req planmodifier.Str
 // connectionPlan keeps the planned connection details from state unless an attribute that
 // changes them changes (e.g. instances for an HA switch that moves the host). A planned value that
 // the apply then changes would be an "inconsistent result"; an unknown one for every update would
-// make every plan look as if credentials change.
+// make every plan look as if credentials change. store_credentials decides what of the state's
+// value is planned (instance_credentials.go).
 func connectionPlan(affectedBy []path.Path) planmodifier.Object {
 	return connectionPlanModifier{affectedBy}
 }
@@ -72,7 +73,7 @@ func connectionPlan(affectedBy []path.Path) planmodifier.Object {
 type connectionPlanModifier struct{ affectedBy []path.Path }
 
 func (connectionPlanModifier) Description(context.Context) string {
-	return "known from state unless an attribute that changes the connection changes"
+	return "known from state unless an attribute that changes the connection, or store_credentials, changes"
 }
 func (m connectionPlanModifier) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
@@ -84,7 +85,20 @@ func (m connectionPlanModifier) PlanModifyObject(ctx context.Context, req planmo
 	}
 	changed, diags := attributesChanged(ctx, req.Plan, req.State, m.affectedBy)
 	resp.Diagnostics.Append(diags...)
-	if !changed {
+	if changed || diags.HasError() {
+		return
+	}
+	var planned, prior types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("store_credentials"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("store_credentials"), &prior)...)
+	switch {
+	case resp.Diagnostics.HasError() || planned.IsUnknown():
+	case !storesCredentialsValue(planned):
+		// Switched off or staying off: known now, so the plan shows the credentials go.
+		resp.PlanValue = withoutInstanceCredentials(req.StateValue)
+	case !storesCredentialsValue(prior):
+		// Switched on: the apply reads them.
+	default:
 		resp.PlanValue = req.StateValue
 	}
 }

@@ -259,16 +259,24 @@ func (r *instanceResource[M, P]) Delete(ctx context.Context, req resource.Delete
 // privateImported marks a resource state that was just imported (see Read).
 const privateImported = "imported"
 
+// ImportState takes `namespace/name`; `?store_credentials=false` at the end imports the instance
+// without its credentials (import_options.go).
 func (r *instanceResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ns, name, ok := strings.Cut(req.ID, "/")
-	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected an import ID of the form namespace/name, got %q.", req.ID))
+	id, storeCredentials, problem := cutImportOptions(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID", problem)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	ns, name, ok := strings.Cut(id, "/")
+	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected an import ID of the form namespace/name, optionally followed by ?%s, got %q.", importOptions, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("namespace"), ns)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("store_credentials"), storeCredentials)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 

@@ -22,6 +22,14 @@ import (
 // provider can go below, measured on the same machine at the same moment, so the ratio means
 // something on a noisy machine where the absolute times do not.
 //
+// A second floor, the state floor, runs beside them once the provider's state exists: N
+// terraform_data resources, each holding a string that makes its state as large as one instance's.
+// Terraform core writes the whole state again after every resource it changes, so with many
+// instances its own time grows with the state's size: the state floor is what core alone spends on
+// a state of that size, and the rest is the provider's and its schema's. With
+// APPCAT_BENCH_STORE_CREDENTIALS=false the instances keep their credentials and certificates out
+// of the state (store_credentials = false).
+//
 // It counts the provider's API requests in the platform's audit log (what the server saw, not what
 // the provider says it sent), reports the provider's peak memory and CPU time (the provider writes
 // them when it exits, see profile.go) apart from terraform core's, and the state's size per
@@ -32,6 +40,13 @@ func BenchmarkScale(b *testing.B) {
 	n := benchEnvInt(b, "APPCAT_BENCH_INSTANCES", 50)
 	namespaces := benchEnvInt(b, "APPCAT_BENCH_NAMESPACES", 1)
 	keep := os.Getenv("APPCAT_BENCH_PROFILE_DIR")
+	storeCredentials := "true"
+	if v := os.Getenv("APPCAT_BENCH_STORE_CREDENTIALS"); v != "" {
+		if v != "true" && v != "false" {
+			b.Fatalf("APPCAT_BENCH_STORE_CREDENTIALS=%q is neither true nor false", v)
+		}
+		storeCredentials = v
+	}
 	for b.Loop() {
 		profiles := b.TempDir()
 		if keep != "" {
@@ -54,18 +69,29 @@ resource "appcat_postgresql" "db" {
   name                = "db-${count.index}"
   namespace           = local.namespaces[count.index %% length(local.namespaces)]
   deletion_protection = false
+  store_credentials   = %s
 }
-`, strings.Join(nsList, ", "), n))
+`, strings.Join(nsList, ", "), n, storeCredentials))
 		floor := newFloorCLI(b, fmt.Sprintf(`
 resource "terraform_data" "db" {
   count = %d
   input = "db-${count.index}"
 }
 `, n))
+		var stateFloor *terraformCLI // written once the provider's state size is known
 		audit := platformtest.Platform().AuditLogPath()
 		var peakKiB int64
-		// step runs one command on the floor, then on the provider, and reports both.
-		step := func(name string, args ...string) requestCount {
+		// compareToStateFloor runs the command on the state floor and reports the provider's wall
+		// time against it.
+		compareToStateFloor := func(name string, wall time.Duration, args ...string) string {
+			sWall, sCPU := stateFloor.measured(nil, args...)
+			b.ReportMetric(sWall.Seconds(), name+"-statefloor-s")
+			b.ReportMetric(wall.Seconds()/sWall.Seconds(), name+"-x-statefloor")
+			return fmt.Sprintf("; state floor %s, %.2fx, core CPU %s", sWall.Round(time.Millisecond), wall.Seconds()/sWall.Seconds(), sCPU.Round(time.Millisecond))
+		}
+		// step runs one command on the floor, then on the provider (and then on the state floor,
+		// once there is one), and reports them.
+		step := func(name string, args ...string) time.Duration {
 			fWall, fCPU := floor.measured(nil, args...)
 			dir := filepath.Join(profiles, name)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -82,21 +108,28 @@ resource "terraform_data" "db" {
 			requests := providerRequests(b, audit, mark)
 			usage := providerUsage(b, dir)
 			peakKiB = max(peakKiB, usage.peakKiB)
+			stateFloorNote := ""
+			if stateFloor != nil {
+				stateFloorNote = compareToStateFloor(name, wall, args...)
+			}
 			b.ReportMetric(wall.Seconds(), name+"-s")
 			b.ReportMetric(fWall.Seconds(), name+"-floor-s")
 			b.ReportMetric(wall.Seconds()/fWall.Seconds(), name+"-x-floor")
 			b.ReportMetric(float64(requests.total)/float64(namespaces), name+"-requests/ns")
-			b.Logf("%s: %s (floor %s, %.2fx); CPU: provider %s in %d processes, terraform core %s (floor %s); provider peak %.1f MiB; %s",
-				name, wall.Round(time.Millisecond), fWall.Round(time.Millisecond), wall.Seconds()/fWall.Seconds(),
+			b.Logf("%s: %s (floor %s, %.2fx%s); CPU: provider %s in %d processes, terraform core %s (floor %s); provider peak %.1f MiB; %s",
+				name, wall.Round(time.Millisecond), fWall.Round(time.Millisecond), wall.Seconds()/fWall.Seconds(), stateFloorNote,
 				usage.cpu, usage.processes, (cpu - usage.cpu).Round(time.Millisecond), fCPU.Round(time.Millisecond),
 				float64(usage.peakKiB)/1024, requests)
-			return requests
+			return wall
 		}
 
-		step("apply", "apply", "-auto-approve", "-no-color")
+		applyWall := step("apply", "apply", "-auto-approve", "-no-color")
 		b.ReportMetric(float64(stateSize(b, cli))/float64(n), "state-B/instance")
 		b.ReportMetric(float64(stateSize(b, floor))/float64(n), "state-floor-B/instance")
-		b.Logf("state per instance: %d bytes (floor %d)", stateSize(b, cli)/int64(n), stateSize(b, floor)/int64(n))
+		stateFloor = newStateFloorCLI(b, n, int((stateSize(b, cli)-stateSize(b, floor))/int64(n)))
+		b.Logf("apply%s", compareToStateFloor("apply", applyWall, "apply", "-auto-approve", "-no-color"))
+		b.Logf("state per instance: %d bytes (floor %d, state floor %d)",
+			stateSize(b, cli)/int64(n), stateSize(b, floor)/int64(n), stateSize(b, stateFloor)/int64(n))
 		if keep != "" {
 			// Beside the profiles: what the state holds per instance, to see what could be cut.
 			state, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
@@ -129,6 +162,20 @@ func newFloorCLI(tb testing.TB, mainTF string) *terraformCLI {
 	writeFile(tb, cli.cliConfig, "")
 	writeFile(tb, filepath.Join(cli.dir, "main.tf"), mainTF)
 	return cli
+}
+
+// newStateFloorCLI is the state floor: n terraform_data resources whose state is larger than
+// that of newFloorCLI's by about extra bytes each, all of it one string that terraform core stores
+// and compares but no provider reads.
+func newStateFloorCLI(tb testing.TB, n, extra int) *terraformCLI {
+	tb.Helper()
+	return newFloorCLI(tb, fmt.Sprintf(`
+resource "terraform_data" "db" {
+  count            = %d
+  input            = "db-${count.index}"
+  triggers_replace = "${count.index}-%s"
+}
+`, n, strings.Repeat("x", max(extra-40, 1))))
 }
 
 func benchEnvInt(tb testing.TB, name string, def int) int {

@@ -213,7 +213,7 @@ module "minimal" {
 					"time_of_day": knownvalue.StringExact("21:00:00"),
 				})),
 				// store_credentials = false: host, port, user and database, no password, and the
-				// password nowhere in the state.
+				// password nowhere in the state; nor the instance's own credentials.
 				statecheck.ExpectKnownOutputValueAtPath("maria_credentials", tfjsonpath.New("app"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"host":     nonEmpty,
 					"username": knownvalue.StringExact("app"),
@@ -222,6 +222,16 @@ module "minimal" {
 					"url":      knownvalue.Null(),
 				})),
 				passwordNotInState(t, ns, maria+"-app", appcat.MariaDB),
+				userStateCheck(func(req statecheck.CheckStateRequest) error {
+					values, _, _, err := mariadbAcc.instanceSecretValues(context.Background(), t, ns, maria)
+					if err != nil {
+						return err
+					}
+					// The local platform signs every instance with one CA, which the PostgreSQL
+					// module's instance (storing its credentials) has in the state as well.
+					delete(values, "CA certificate")
+					return nothingSecretIn(values)(req)
+				}),
 			},
 		},
 		{

@@ -45,6 +45,7 @@ resource "appcat_postgresql" "this" {
   disk                        = var.disk
   instances                   = var.instances
   deletion_protection         = var.deletion_protection
+  store_credentials           = var.store_credentials
   alerting                    = local.alerting
 
   lifecycle {
@@ -66,6 +67,7 @@ resource "appcat_mariadb" "this" {
   disk                        = var.disk
   instances                   = var.instances
   deletion_protection         = var.deletion_protection
+  store_credentials           = var.store_credentials
   alerting                    = local.alerting
 
   lifecycle {

@@ -40,7 +40,7 @@ output "users" {
 }
 
 output "credentials" {
-  description = "The database users' credentials by user name: host, port, database, username, password, url and ca_certificate. With store_credentials = false, password and url are null (they are not in the state): use appcat_connection instead."
+  description = "The database users' credentials by user name: host, port, database, username, password, url and ca_certificate. With store_credentials = false, password, url and ca_certificate are null (they are not in the state): use appcat_connection instead."
   value = {
     for k, u in appcat_database_user.this : k => {
       host           = u.connection_details.host

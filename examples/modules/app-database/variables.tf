@@ -163,7 +163,7 @@ variable "users" {
 }
 
 variable "store_credentials" {
-  description = "Whether the users' passwords are stored in the Terraform state, and so available in the credentials output. true (the default) is convenient; false keeps them out of the state and the plan: credentials then has no password or url, and the application reads them with the appcat_connection ephemeral resource or from the users' Secrets (see the README)."
+  description = "Whether the users' passwords, and the instance's own credentials and certificates, are stored in the Terraform state, and so available in the credentials output. true (the default) is convenient; false keeps them out of the state and the plan: credentials then has no password or url, and the application reads them with the appcat_connection ephemeral resource or from the users' Secrets (see the README)."
   type        = bool
   default     = true
   nullable    = false

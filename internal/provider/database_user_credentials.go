@@ -26,19 +26,21 @@ const storeCredentialsDoc = "Whether the user's credentials are stored in the Te
 	"The user and its Secret on the platform are the same either way: changing it updates the state in place " +
 	"and keeps the user and its password. On import, add `?store_credentials=false` to the import ID."
 
-func storeCredentialsAttribute() schema.BoolAttribute {
+// storeCredentialsAttribute is store_credentials, of a user or of an instance
+// (instanceStoreCredentialsDoc): true by default, as before it existed.
+func storeCredentialsAttribute(doc string) schema.BoolAttribute {
 	return schema.BoolAttribute{
 		Optional:            true,
 		Computed:            true,
 		Default:             booldefault.StaticBool(true),
-		MarkdownDescription: storeCredentialsDoc,
+		MarkdownDescription: doc,
 	}
 }
 
 // storesCredentials tells whether a model keeps the credentials in the state. Null — the state of
 // a user written before the attribute existed — is the default, true.
 func storesCredentials(m databaseUserModel) bool {
-	return m.StoreCredentials.IsNull() || m.StoreCredentials.ValueBool()
+	return storesCredentialsValue(m.StoreCredentials)
 }
 
 // withoutCredentials is connection_details with the secret values null.

@@ -164,7 +164,7 @@ func (r *databaseUserResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					stringvalidator.RegexMatches(secretNameFormat, "must be a valid Kubernetes Secret name"),
 				},
 			},
-			"store_credentials": storeCredentialsAttribute(),
+			"store_credentials": storeCredentialsAttribute(storeCredentialsDoc),
 			"connection_details": schema.SingleNestedAttribute{
 				Computed:  true,
 				Sensitive: true,

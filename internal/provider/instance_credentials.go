@@ -2,8 +2,6 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -15,9 +13,9 @@ import (
 // switching is an update in place that changes nothing on the platform.
 //
 // Besides keeping secrets out of the state, it makes the state small: the certificates and the
-// key are most of an instance's state (1.9 of 4 KB for PostgreSQL), and terraform core writes the
-// whole state again after each resource it changes, so at a few hundred instances in one state an
-// apply or a destroy spends most of its time there (make bench, APPCAT_BENCH_STORE_CREDENTIALS).
+// key are half of an instance's attributes (1.9 of 4 KB for PostgreSQL), and terraform core writes
+// the whole state again after each resource it changes, so its own time in an apply or a destroy
+// of many instances grows with their state's size (make bench, APPCAT_BENCH_STORE_CREDENTIALS).
 
 // instanceSecretAttributes are the attributes of connection_details that store_credentials =
 // false keeps out of the state: every secret value of the connection Secret (the password, the
@@ -33,15 +31,6 @@ const instanceStoreCredentialsDoc = "Whether the instance's credentials and cert
 	"`appcat_connection` ephemeral resource instead (Terraform 1.10 or OpenTofu 1.11 or later). This also keeps the state " +
 	"small, which makes plans and applies of many instances faster. The instance and its Secret on the platform are the " +
 	"same either way: changing it updates the state in place. On import, add `?store_credentials=false` to the import ID."
-
-func instanceStoreCredentialsAttribute() schema.BoolAttribute {
-	return schema.BoolAttribute{
-		Optional:            true,
-		Computed:            true,
-		Default:             booldefault.StaticBool(true),
-		MarkdownDescription: instanceStoreCredentialsDoc,
-	}
-}
 
 // storesCredentialsValue tells whether a store_credentials value keeps the credentials in the
 // state. Null — the state of a resource written before the attribute existed — is the default,

@@ -4,19 +4,10 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
-	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	k8stypes "k8s.io/apimachinery/pkg/types"
 )
@@ -64,15 +55,14 @@ func (k accKind) instanceSecretValues(ctx context.Context, t *testing.T, ns, nam
 func (k accKind) credentialsOutOfState(t *testing.T) {
 	ns, name := testNamespace(t), k.name()
 	addr := k.addr()
-	instance := func(store string) string {
+	bare := func(store string) string {
 		return adminProvider(ns) + k.resource(name, "deletion_protection = false", "store_credentials = "+store)
 	}
-	// config adds a client that gets the credentials through appcat_connection — the echo
-	// provider stands in for a database provider. The instance ID, known at plan time, is taken
-	// only once connection_details.host is known (the idiom of the ephemeral resource's docs), so
-	// Terraform opens it during the apply that creates the instance, after it is ready.
-	config := func(store string) string {
-		return instance(store) + fmt.Sprintf(`
+	// The client takes the instance ID, known at plan time, only once connection_details.host is
+	// known (the idiom of the ephemeral resource's docs), so Terraform opens it during the apply
+	// that creates the instance, after it is ready.
+	withClient := func(store string) string {
+		return bare(store) + fmt.Sprintf(`
 ephemeral "appcat_connection" "admin" {
   kind        = %q
   instance_id = %s.connection_details.host != "" ? %s.id : null
@@ -88,35 +78,23 @@ provider "echo" {
 resource "echo" "client" {}
 `, k.kindName(), addr, addr, addr)
 	}
-	connection := func(attr string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("connection_details").AtMapKey(attr), check)
-	}
-	secretsOf := func() (map[string]string, error) {
+	secrets := func() (map[string]string, error) {
 		values, _, _, err := k.instanceSecretValues(context.Background(), t, ns, name)
-		return values, err
+		if err != nil {
+			return nil, err
+		}
+		named := map[string]string{}
+		for what, v := range values {
+			named["instance's "+what] = v
+		}
+		return named, nil
 	}
-	noSecretInState := userStateCheck(func(req statecheck.CheckStateRequest) error {
-		values, err := secretsOf()
-		if err != nil {
-			return err
-		}
-		return nothingSecretIn(values)(req)
-	})
-	noSecretInPlan := userPlanCheck(func(req plancheck.CheckPlanRequest) error {
-		values, err := secretsOf()
-		if err != nil {
-			return err
-		}
-		return nothingSecretInPlan(values)(req)
-	})
 	withoutCredentials := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("store_credentials"), knownvalue.Bool(false)),
-		connection("host", knownvalue.StringRegexp(regexp.MustCompile(`\S`))),
-		connection("port", knownvalue.NotNull()),
-		noSecretInState,
+		k.connectionIs("host", knownvalue.StringRegexp(regexp.MustCompile(`\S`))),
+		k.connectionIs("port", knownvalue.NotNull()),
 	}
 	for _, attr := range instanceSecretAttributes {
-		withoutCredentials = append(withoutCredentials, connection(attr, knownvalue.Null()))
+		withoutCredentials = append(withoutCredentials, k.connectionIs(attr, knownvalue.Null()))
 	}
 
 	// The Secret and the claim as first seen: the switches must change neither.
@@ -125,7 +103,7 @@ resource "echo" "client" {}
 		generation int64
 		password   string
 	)
-	samePlatform := platformCheck(func(ctx context.Context) error {
+	unchanged := platformCheck(func(ctx context.Context) error {
 		values, u, g, err := k.instanceSecretValues(ctx, t, ns, name)
 		if err != nil {
 			return err
@@ -140,9 +118,8 @@ resource "echo" "client" {}
 		}
 		return nil
 	})
-	// clientGotPassword: the ephemeral resource passed the instance's password on to the client.
 	clientGotPassword := userStateCheck(func(req statecheck.CheckStateRequest) error {
-		values, err := secretsOf()
+		values, _, _, err := k.instanceSecretValues(context.Background(), t, ns, name)
 		if err != nil {
 			return err
 		}
@@ -152,102 +129,14 @@ resource "echo" "client" {}
 		}
 		return nil
 	})
-	emptyPlanWithoutSecrets := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-		plancheck.ExpectEmptyPlan(), noSecretInPlan,
-	}}
-	importID := ns + "/" + name + "?store_credentials=false"
-
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{needEphemeralResources},
-		PreCheck:               func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"appcat": testAccProtoV6ProviderFactories["appcat"],
-			"echo":   echoprovider.NewProviderServer(),
-		},
-		CheckDestroy: k.claimsGone(t),
-		Steps: []resource.TestStep{
-			// Created without its credentials in the state; the refresh after the apply reads none
-			// into it either (an empty plan whose prior state holds no secret).
-			{
-				Config:            config("false"),
-				ConfigStateChecks: slices.Concat(withoutCredentials, []statecheck.StateCheck{samePlatform, clientGotPassword}),
-				ConfigPlanChecks:  emptyPlanWithoutSecrets,
-			},
-			// Switched on, in place: the state gets the credentials of the same instance.
-			{
-				Config: config("true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("store_credentials"), knownvalue.Bool(true)),
-					samePlatform,
-					userStateCheck(func(req statecheck.CheckStateRequest) error {
-						values, err := secretsOf()
-						if err != nil {
-							return err
-						}
-						for what, v := range values {
-							if found, err := stateContainsString(req, v); err != nil || !found {
-								return fmt.Errorf("the state lacks the instance's %s (%v)", what, err)
-							}
-						}
-						return nil
-					}),
-					clientGotPassword,
-				},
-			},
-			// Switched off, in place: the plan already shows the credentials gone, and they are.
-			{
-				Config: config("false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("connection_details").AtMapKey("password"), knownvalue.Null()),
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("connection_details").AtMapKey("ca_certificate"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: emptyPlanWithoutSecrets.PostApplyPostRefresh,
-				},
-				ConfigStateChecks: slices.Concat(withoutCredentials, []statecheck.StateCheck{samePlatform, clientGotPassword}),
-			},
-			// Import with ?store_credentials=false reads no credentials either, and matches the state.
-			// (Terraform imports without the client: a provider configured from an ephemeral value
-			// that depends on a resource cannot be configured during an import.)
-			{
-				Config: instance("false"), ResourceName: addr, ImportState: true,
-				ImportStateId: importID, ImportStateVerify: true,
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					values, err := secretsOf()
-					if err != nil {
-						return err
-					}
-					for _, s := range states {
-						for key, v := range s.Attributes {
-							for what, secret := range values {
-								if strings.Contains(v, secret) {
-									return fmt.Errorf("the imported %s holds the instance's %s", key, what)
-								}
-							}
-						}
-					}
-					return nil
-				},
-			},
-			{
-				Config: instance("false"), ResourceName: addr, ImportState: true,
-				ImportStateKind: resource.ImportBlockWithID, ImportStateId: importID,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{noSecretInPlan}},
-			},
-			{
-				Config: instance("false"), ResourceName: addr, ImportState: true,
-				ImportStateId: ns + "/" + name + "?store_credentials=no",
-				ExpectError:   regexp.MustCompile(`Unknown option "store_credentials=no"`),
-			},
-			// Back to the configuration with the client (destroy uses the last one): still no change.
-			{Config: config("false"), PlanOnly: true},
-		},
-	})
+	storeCredentialsScenario{
+		addr: addr, bare: bare, withClient: withClient,
+		importID:           ns + "/" + name + "?store_credentials=false",
+		secrets:            secrets,
+		withoutCredentials: withoutCredentials,
+		unchanged:          unchanged, clientGotCredentials: clientGotPassword,
+		destroyed: k.claimsGone(t),
+	}.run(t)
 }
 
 func TestAccInstanceCredentialsOutOfState(t *testing.T) {

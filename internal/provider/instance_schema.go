@@ -151,7 +151,7 @@ func commonAttributes(d kindDescriptor) map[string]schema.Attribute {
 			Attributes:          connectionAttributes(),
 			PlanModifiers:       []planmodifier.Object{connectionPlan(d.connectionAffectedBy)},
 		},
-		"store_credentials": instanceStoreCredentialsAttribute(), // instance_credentials.go
+		"store_credentials": storeCredentialsAttribute(instanceStoreCredentialsDoc), // instance_credentials.go
 	})
 }
 

@@ -227,9 +227,6 @@ module "minimal" {
 					if err != nil {
 						return err
 					}
-					// The local platform signs every instance with one CA, which the PostgreSQL
-					// module's instance (storing its credentials) has in the state as well.
-					delete(values, "CA certificate")
 					return nothingSecretIn(values)(req)
 				}),
 			},

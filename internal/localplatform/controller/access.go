@@ -239,7 +239,7 @@ func (r *reconciler) ensureAccess(ctx context.Context, obj *unstructured.Unstruc
 	if err != nil {
 		return nil, err
 	}
-	ps, err := r.cas.get(ctx)
+	ps, err := r.secretsFor(ctx, obj, instanceNS)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,8 @@ type caStore struct {
 
 	mu     sync.Mutex
 	loaded *platformSecrets
+
+	instances sync.Map // claim UID → *authority, its instance's CA (instance_ca.go)
 }
 
 func (s *caStore) get(ctx context.Context) (*platformSecrets, error) {

@@ -16,9 +16,10 @@ import (
 	"time"
 )
 
-// The platform has one CA (kept in Secret appcat-system/platform-ca, see castore.go) that signs
-// every instance's certificates, so a client trusts an instance through the connection secret's
-// ca.crt. Keys are ECDSA P-256: generating one takes microseconds, which keeps provisioning fast.
+// Each instance has a CA of its own that signs its certificates (instance_ca.go), so a client
+// trusts an instance, and only it, through the connection secret's ca.crt; kinds without an
+// instance namespace share the platform's CA (Secret appcat-system/platform-ca, see castore.go).
+// Keys are ECDSA P-256: generating one takes microseconds, which keeps provisioning fast.
 
 const (
 	caValidity   = 10 * 365 * 24 * time.Hour

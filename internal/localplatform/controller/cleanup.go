@@ -42,6 +42,9 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	if err := r.removeServer(obj); err != nil { // servers.go
 		return ctrl.Result{}, err
 	}
+	if err := r.cas.deleteInstanceCA(ctx, obj.GetUID()); err != nil { // instance_ca.go
+		return ctrl.Result{}, err
+	}
 	if r.kind.noInstanceNamespace {
 		// The platform's memory and data history are kept in appcat-system (state.go, data.go).
 		mem := memoryKey(r.kind, obj, nil)

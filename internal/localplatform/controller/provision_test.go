@@ -113,11 +113,29 @@ func checkSecret(t *testing.T, k kindInfo, obj *unstructured.Unstructured, name 
 	if len(s.OwnerReferences) != 1 || s.OwnerReferences[0].UID != obj.GetUID() || s.OwnerReferences[0].Kind != k.Kind {
 		t.Errorf("secret ownerReferences = %+v", s.OwnerReferences)
 	}
-	ca := getSecret(t, admin(t), "appcat-system", "platform-ca")
-	if string(ca.Data["ca.crt"]) != string(s.Data["ca.crt"]) {
-		t.Error("ca.crt is not the platform CA of Secret appcat-system/platform-ca")
+	if want := expectedCA(t, obj); string(want) != string(s.Data["ca.crt"]) {
+		t.Error("ca.crt is not the CA the platform keeps for the instance")
 	}
 	return s
+}
+
+// expectedCA is the CA of the claim's instance, as the platform keeps it: an instance of its own
+// (one with a reported instance namespace) has its own CA, as on real AppCat; other kinds share
+// the platform's, in Secret appcat-system/platform-ca.
+func expectedCA(t *testing.T, obj *unstructured.Unstructured) []byte {
+	t.Helper()
+	if str(obj, "status", "instanceNamespace") == "" {
+		return getSecret(t, admin(t), "appcat-system", "platform-ca").Data["ca.crt"]
+	}
+	list, err := admin(t).kube.CoreV1().Secrets("appcat-system").List(ctxFor(t),
+		metav1.ListOptions{LabelSelector: "appcat.vshn.io/instance-ca-of=" + string(obj.GetUID())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 {
+		t.Fatalf("%d CAs kept for instance %s, want 1", len(list.Items), obj.GetName())
+	}
+	return list.Items[0].Data["ca.crt"]
 }
 
 func parseCert(t *testing.T, p []byte) *x509.Certificate {
@@ -227,9 +245,12 @@ func tlsKeyPair(s *corev1.Secret) (tls.Certificate, error) {
 	return tls.X509KeyPair(s.Data["tls.crt"], s.Data["tls.key"])
 }
 
+// redisKeys are the keys of a standalone Redis instance's connection secret.
+var redisKeys = []string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL", "ca.crt", "tls.crt", "tls.key"}
+
 func TestRedis(t *testing.T) {
 	u := user(t)
-	base := []string{"REDIS_HOST", "REDIS_PORT", "REDIS_USERNAME", "REDIS_PASSWORD", "REDIS_URL", "ca.crt", "tls.crt", "tls.key"}
+	base := redisKeys
 	for _, tc := range []struct {
 		name      string
 		instances int64

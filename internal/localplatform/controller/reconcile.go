@@ -223,7 +223,7 @@ func (r *reconciler) ensureInstance(ctx context.Context, obj *unstructured.Unstr
 // runs before Ready can turn True, so a client that sees Ready for a generation finds every
 // key.
 func (r *reconciler) ensureConnection(ctx context.Context, obj *unstructured.Unstructured, instanceNS string) (bool, error) {
-	ps, err := r.cas.get(ctx)
+	ps, err := r.secretsFor(ctx, obj, instanceNS)
 	if err != nil {
 		return false, err
 	}

@@ -74,7 +74,7 @@ type serverSpec struct {
 	ip       string // the load balancer IP it listens on
 	port     int
 	password string     // the admin password
-	ca       *authority // the platform's CA: it signs the server certificate for ip
+	ca       *authority // the instance's CA: it signs the server certificate for ip
 	// dnsNames are the host names the server certificate names besides ip: those of the
 	// connection secret, for a server that clients reach under the service's name.
 	dnsNames []string
@@ -318,7 +318,7 @@ func (sl *serverSlot) stopLocked() {
 }
 
 // writeServerCertificate writes server.crt and server.key for the server's address, signed by
-// the platform's CA, and ca.crt; a certificate that still fits is kept.
+// the instance's CA (instance_ca.go), and ca.crt; a certificate that still fits is kept.
 func writeServerCertificate(dir string, spec serverSpec, owner *syscall.Credential) error {
 	leaf := leafSpec{commonName: spec.ip, ips: []string{spec.ip}, dnsNames: spec.dnsNames}
 	certPath, keyPath := filepath.Join(dir, "server.crt"), filepath.Join(dir, "server.key")
@@ -355,7 +355,7 @@ func (r *reconciler) ensureServer(ctx context.Context, obj *unstructured.Unstruc
 		r.servers.noteUnavailable(r.kind.server.name(), why)
 		return nil
 	}
-	ps, err := r.cas.get(ctx)
+	ps, err := r.secretsFor(ctx, obj, instanceNS)
 	if err != nil {
 		return err
 	}

@@ -109,6 +109,21 @@ func stateContainsString(req statecheck.CheckStateRequest, secret string) (bool,
 	return strings.Contains(string(raw), jsonText(secret)), nil
 }
 
+// firstSecretIn names the first of the secrets that v contains, marshalled as JSON (a state or a
+// plan as `terraform show -json` gives it); "" when none.
+func firstSecretIn(v any, secrets map[string]string) (string, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	for what, s := range secrets {
+		if strings.Contains(string(raw), jsonText(s)) {
+			return what, nil
+		}
+	}
+	return "", nil
+}
+
 // jsonText is s as it appears inside a JSON string that json.Marshal wrote: a certificate's line
 // breaks are "\n" there, so looking for the raw value would never find it.
 func jsonText(s string) string {

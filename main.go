@@ -2,12 +2,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/vshn/terraform-provider-appcat/internal/provider"
 )
@@ -35,10 +34,12 @@ func main() {
 	quietSDKLogsWhenTerraformDoesNotLog()
 	stopProfile := startProfile()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/vshn/appcat",
-		Debug:   debug,
-	})
+	// What providerserver.Serve does, with the provider's own server (provider.NewServer).
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/vshn/appcat", provider.NewServer(version), opts...)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())

@@ -26,8 +26,8 @@ type appcatProvider struct {
 	version string
 }
 
-// New returns a function that creates the provider, as providerserver.Serve and the acceptance
-// tests' provider factories expect.
+// New returns a function that creates the provider. NewServer serves it, to terraform and to the
+// acceptance tests.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &appcatProvider{version: version} }
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,7 +23,7 @@ import (
 
 // testAccProtoV6ProviderFactories serves the provider in process for terraform-plugin-testing.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"appcat": providerserver.NewProtocol6WithError(New("test")()),
+	"appcat": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 // failNamePattern makes the local platform fail provisioning of claims whose name matches.

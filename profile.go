@@ -5,15 +5,16 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 )
 
 // Benchmarks look inside the provider through these two variables: terraform starts the provider
 // as a process of its own, so it cannot be measured from the test. Unset, they cost nothing.
 const (
-	// usageEnv names a directory into which each provider process writes its peak resident memory
-	// and its CPU time when it exits, so a benchmark can tell the provider's share of a terraform
-	// command from terraform core's.
+	// usageEnv names a directory into which each provider process writes its peak resident memory,
+	// its CPU time and the heap it still holds when it exits, so a benchmark can tell the
+	// provider's share of a terraform command from terraform core's.
 	usageEnv = "APPCAT_PROVIDER_USAGE_DIR"
 	// profileEnv names a directory into which each provider process writes a CPU profile and an
 	// allocation profile. Profiling touches much of the binary (symbolising every sampled stack)
@@ -50,7 +51,9 @@ func startCPUProfile() (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
-		// alloc_space says which code allocated what the GC had to clear.
+		// alloc_space says which code allocated what the GC had to clear; inuse_space, taken
+		// after a collection, what the provider still holds at the end (what leaks).
+		runtime.GC()
 		if heap, err := os.Create(base + ".heap.pprof"); err == nil {
 			_ = pprof.Lookup("allocs").WriteTo(heap, 0)
 			_ = heap.Close()

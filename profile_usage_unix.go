@@ -26,6 +26,7 @@ func writeUsage() {
 		return
 	}
 	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+	liveKiB := liveHeapKiB()
 	peakKiB, ok := ownPeakKiB()
 	if !ok {
 		// Not Linux: ru_maxrss, which may count the parent's memory too; in KiB on the BSDs, in
@@ -36,7 +37,18 @@ func writeUsage() {
 		}
 	}
 	name := filepath.Join(dir, fmt.Sprintf("provider-%d.usage", os.Getpid()))
-	_ = os.WriteFile(name, []byte(fmt.Sprintf("%d %d\n", peakKiB, cpu.Milliseconds())), 0o600)
+	_ = os.WriteFile(name, []byte(fmt.Sprintf("%d %d %d\n", peakKiB, cpu.Milliseconds(), liveKiB)), 0o600)
+}
+
+// liveHeapKiB is what the heap still holds after a collection, when every request has been
+// served: what the provider keeps for its whole life. It grows with the number of requests when
+// something keeps each request's data (as terraform-plugin-framework did with each request's
+// context, see provider.releasingServer).
+func liveHeapKiB() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc / 1024)
 }
 
 // ownPeakKiB is VmHWM from /proc/self/status: the peak resident set of this program alone. Linux's

@@ -31,11 +31,13 @@ import (
 // of the state (store_credentials = false).
 //
 // It counts the provider's API requests in the platform's audit log (what the server saw, not what
-// the provider says it sent), reports the provider's peak memory and CPU time (the provider writes
-// them when it exits, see profile.go) apart from terraform core's, and the state's size per
-// instance. With APPCAT_BENCH_PROFILE_DIR set, the provider's CPU and allocation profiles are kept
-// there, one directory per command, for go tool pprof; the peak memory is then not the provider's
-// own, so measure it in a run without. Run with make bench BENCH=Scale.
+// the provider says it sent), and reports the state's size per instance and, apart from terraform
+// core's, the provider's peak memory, its CPU time and the heap it still held when it exited (the
+// provider writes them when it exits, see profile.go). That last heap grows with the instances
+// when something keeps every request's data. With APPCAT_BENCH_PROFILE_DIR set, the provider's
+// CPU and allocation profiles are kept there, one directory per command, for go tool pprof; the
+// peak memory is then not the provider's own, so measure it in a run without. Run with make bench
+// BENCH=Scale.
 func BenchmarkScale(b *testing.B) {
 	n := benchEnvInt(b, "APPCAT_BENCH_INSTANCES", 50)
 	namespaces := benchEnvInt(b, "APPCAT_BENCH_NAMESPACES", 1)
@@ -80,7 +82,7 @@ resource "terraform_data" "db" {
 `, n))
 		var stateFloor *terraformCLI // written once the provider's state size is known
 		audit := platformtest.Platform().AuditLogPath()
-		var peakKiB int64
+		var peakKiB, liveKiB int64
 		// compareToStateFloor runs the command on the state floor and reports the provider's wall
 		// time against it.
 		compareToStateFloor := func(name string, wall time.Duration, args ...string) string {
@@ -108,6 +110,7 @@ resource "terraform_data" "db" {
 			requests := providerRequests(b, audit, mark)
 			usage := providerUsage(b, dir)
 			peakKiB = max(peakKiB, usage.peakKiB)
+			liveKiB = max(liveKiB, usage.liveKiB)
 			stateFloorNote := ""
 			if stateFloor != nil {
 				stateFloorNote = compareToStateFloor(name, wall, args...)
@@ -116,10 +119,10 @@ resource "terraform_data" "db" {
 			b.ReportMetric(fWall.Seconds(), name+"-floor-s")
 			b.ReportMetric(wall.Seconds()/fWall.Seconds(), name+"-x-floor")
 			b.ReportMetric(float64(requests.total)/float64(namespaces), name+"-requests/ns")
-			b.Logf("%s: %s (floor %s, %.2fx%s); CPU: provider %s in %d processes, terraform core %s (floor %s); provider peak %.1f MiB; %s",
+			b.Logf("%s: %s (floor %s, %.2fx%s); CPU: provider %s in %d processes, terraform core %s (floor %s); provider peak %.1f MiB, held at exit %.1f MiB; %s",
 				name, wall.Round(time.Millisecond), fWall.Round(time.Millisecond), wall.Seconds()/fWall.Seconds(), stateFloorNote,
 				usage.cpu, usage.processes, (cpu - usage.cpu).Round(time.Millisecond), fCPU.Round(time.Millisecond),
-				float64(usage.peakKiB)/1024, requests)
+				float64(usage.peakKiB)/1024, float64(usage.liveKiB)/1024, requests)
 			return wall
 		}
 
@@ -146,6 +149,7 @@ resource "terraform_data" "db" {
 		b.ReportMetric(float64(n), "instances")
 		b.ReportMetric(float64(namespaces), "namespaces")
 		b.ReportMetric(float64(peakKiB)/1024, "provider-peak-MiB")
+		b.ReportMetric(float64(liveKiB)/1024, "provider-held-at-exit-MiB")
 		b.Logf("%d instances in %d namespaces; provider profiles in %s", n, namespaces, profiles)
 	}
 }
@@ -204,6 +208,7 @@ func stateSize(tb testing.TB, cli *terraformCLI) int64 {
 type providerUsageSum struct {
 	processes int
 	peakKiB   int64 // the largest peak of any one provider process
+	liveKiB   int64 // the largest heap any one provider process still held when it exited
 	cpu       time.Duration
 }
 
@@ -221,12 +226,13 @@ func providerUsage(tb testing.TB, dir string) providerUsageSum {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		var kib, ms int64
-		if _, err := fmt.Sscan(string(data), &kib, &ms); err != nil {
+		var kib, ms, liveKiB int64
+		if _, err := fmt.Sscan(string(data), &kib, &ms, &liveKiB); err != nil {
 			tb.Fatalf("%s: %v", f, err)
 		}
 		sum.processes++
 		sum.peakKiB = max(sum.peakKiB, kib)
+		sum.liveKiB = max(sum.liveKiB, liveKiB)
 		sum.cpu += time.Duration(ms) * time.Millisecond
 	}
 	return sum

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/go-logr/logr/funcr"
 	"k8s.io/client-go/rest"
@@ -26,10 +27,22 @@ var (
 			} else {
 				fmt.Fprintln(log, args)
 			}
-		}, funcr.Options{LogTimestamp: true})
+		}, funcr.Options{LogTimestamp: true, Verbosity: logVerbosity()})
 		return controller.Run(ctx, cfg, controller.Options{Log: logger, ServerDir: serverDir(stateDir)})
 	}
 )
+
+// EnvLogVerbosity names the variable that sets the controller log's verbosity (logr's V levels,
+// default 0). At 2 the log tells each reconcile's outcome and re-queue, claim by claim.
+const EnvLogVerbosity = "APPCAT_LOCAL_LOG_V"
+
+func logVerbosity() int {
+	v, err := strconv.Atoi(os.Getenv(EnvLogVerbosity))
+	if err != nil || v < 0 {
+		return 0
+	}
+	return v
+}
 
 // serverDir is where the controller keeps the data of the instances' real servers: outside the
 // state dir, under a short path (a Unix socket's path has at most 107 bytes) that the servers'

@@ -230,7 +230,8 @@ func waitClaim(t testing.TB, c clients, k kindInfo, ns, name, what string, match
 			if last != nil {
 				conditions, _, _ = unstructured.NestedFieldNoCopy(last.Object, "status", "conditions")
 			}
-			t.Fatalf("timed out after %s waiting for %s; its conditions: %v", waitTimeout, what, conditions)
+			t.Fatalf("timed out after %s waiting for %s; its conditions: %v\ncontroller log of %s/%s:\n%s",
+				waitTimeout, what, conditions, ns, name, platformtest.ClaimLog(ns, name, 40))
 		}
 	}
 }

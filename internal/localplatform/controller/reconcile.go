@@ -88,6 +88,9 @@ func (r *reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else {
 		r.forget(req.NamespacedName)
 	}
+	// What the work queue is told next: a claim that waits for nothing the controller watches
+	// (a foreign secret, a failure that retries) depends on this re-queue alone.
+	log.V(2).Info("reconciled", "resourceVersion", obj.GetResourceVersion(), "requeueAfter", res.RequeueAfter.String(), "error", fmt.Sprint(err))
 	return res, err
 }
 

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,10 @@ func run(m *testing.M) int {
 		_ = os.RemoveAll(dir)
 	}()
 
+	// A test that times out waiting for a claim shows that claim's reconciles (ClaimLog).
+	if os.Getenv(localplatform.EnvLogVerbosity) == "" {
+		_ = os.Setenv(localplatform.EnvLogVerbosity, "2")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	p, err := localplatform.Start(ctx, localplatform.Options{
@@ -93,4 +99,24 @@ func logWriter() io.Writer {
 		return os.Stderr
 	}
 	return io.Discard
+}
+
+// ClaimLog is the in-process controller's log lines about one claim, the last max of them: what
+// a test that timed out waiting for the claim shows.
+func ClaimLog(namespace, name string, max int) string {
+	data, err := os.ReadFile(filepath.Join(Platform().StateDir(), "controller.log"))
+	if err != nil {
+		return fmt.Sprintf("(no controller log: %v)", err)
+	}
+	needle := fmt.Sprintf("%q", namespace+"/"+name)
+	var lines []string
+	for line := range strings.Lines(string(data)) {
+		if strings.Contains(line, needle) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) > max {
+		lines = lines[len(lines)-max:]
+	}
+	return strings.Join(lines, "")
 }

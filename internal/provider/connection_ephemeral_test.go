@@ -53,13 +53,7 @@ func instanceWithUser(t *testing.T, ns, name string) (admin, user map[string][]b
 
 // nothingSecretIn fails when any of the secrets appears in the state.
 func nothingSecretIn(secrets map[string]string) userStateCheck {
-	return func(req statecheck.CheckStateRequest) error {
-		what, err := firstSecretIn(req.State, secrets)
-		if err == nil && what != "" {
-			err = fmt.Errorf("the %s is in the state", what)
-		}
-		return err
-	}
+	return func(req statecheck.CheckStateRequest) error { return secretsAbsent(req.State, secrets, "state") }
 }
 
 // userPlanCheck is a plancheck from a function.
@@ -70,13 +64,7 @@ func (c userPlanCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 }
 
 func nothingSecretInPlan(secrets map[string]string) userPlanCheck {
-	return func(req plancheck.CheckPlanRequest) error {
-		what, err := firstSecretIn(req.Plan, secrets)
-		if err == nil && what != "" {
-			err = fmt.Errorf("the %s is in the plan", what)
-		}
-		return err
-	}
+	return func(req plancheck.CheckPlanRequest) error { return secretsAbsent(req.Plan, secrets, "plan") }
 }
 
 func TestAccConnectionEphemeral(t *testing.T) {

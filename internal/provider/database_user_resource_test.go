@@ -99,14 +99,21 @@ func (c userStateCheck) CheckState(_ context.Context, req statecheck.CheckStateR
 	resp.Error = c(req)
 }
 
-// stateContainsString tells whether any of the secrets appears anywhere in the state as
+// stateContainsString tells whether the secret appears anywhere in the state as
 // `terraform show -json` gives it (sensitive values included).
 func stateContainsString(req statecheck.CheckStateRequest, secret string) (bool, error) {
-	raw, err := json.Marshal(req.State)
-	if err != nil {
-		return false, err
+	what, err := firstSecretIn(req.State, map[string]string{"secret": secret})
+	return what != "", err
+}
+
+// secretsAbsent fails, naming the secret and where, when v (a state or a plan) contains any of
+// the secrets.
+func secretsAbsent(v any, secrets map[string]string, where string) error {
+	what, err := firstSecretIn(v, secrets)
+	if err == nil && what != "" {
+		err = fmt.Errorf("the %s is in the %s", what, where)
 	}
-	return strings.Contains(string(raw), jsonText(secret)), nil
+	return err
 }
 
 // firstSecretIn names the first of the secrets that v contains, marshalled as JSON (a state or a

@@ -79,11 +79,7 @@ func (s storeCredentialsScenario) run(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		what, err := firstSecretIn(req.Plan.PlannedValues, values)
-		if err == nil && what != "" {
-			err = fmt.Errorf("the %s is in the planned values", what)
-		}
-		return err
+		return secretsAbsent(req.Plan.PlannedValues, values, "planned values")
 	})
 	without := slices.Concat(s.withoutCredentials, []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(s.addr, tfjsonpath.New("store_credentials"), knownvalue.Bool(false)),

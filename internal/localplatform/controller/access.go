@@ -331,11 +331,12 @@ func (r *reconciler) secretInTheWay(ctx context.Context, obj *unstructured.Unstr
 	err := r.client.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: u.SecretName}, &s)
 	switch {
 	case apierrors.IsNotFound(err):
-		return errRetry // deleted meanwhile
+		return retrySoon("connection secret %s of user %s deleted meanwhile", u.SecretName, u.User)
 	case err != nil:
 		return fmt.Errorf("reading connection secret %s/%s: %w", obj.GetNamespace(), u.SecretName, err)
 	case ownedBy(&s, obj.GetUID()) && isAccessSecret(&s):
-		return errRetry // ours, written meanwhile (the list was older)
+		// Ours, written meanwhile (the list was older).
+		return retrySoon("connection secret %s of user %s written meanwhile", u.SecretName, u.User)
 	}
 	return userError{
 		msg:   fmt.Sprintf("cannot write the connection secret of user %q: secret %q already exists in namespace %q and does not belong to this user", u.User, u.SecretName, obj.GetNamespace()),

@@ -182,7 +182,7 @@ func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstr
 		cm.Data = map[string]string{dataHistoryKey: string(raw)}
 		if err := r.client.Create(ctx, cm); err != nil {
 			if apierrors.IsAlreadyExists(err) {
-				return errRetry
+				return retrySoon("ConfigMap %s created meanwhile", key)
 			}
 			return fmt.Errorf("creating ConfigMap %s: %w", key, err)
 		}

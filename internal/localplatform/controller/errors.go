@@ -2,6 +2,7 @@ package controller
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -23,6 +24,11 @@ const conflictRetry = 3 * time.Second
 // errRetry asks for a quick re-queue: the state changed under us (a conflict on write, or an
 // object created concurrently), and the next reconcile starts from fresh reads.
 var errRetry = errors.New("retry")
+
+// retrySoon is errRetry with what changed under us, for the controller log.
+func retrySoon(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errRetry}, args...)...)
+}
 
 // retryAfterConflict is the re-queue delay for errRetry and API conflicts.
 const retryAfterConflict = 50 * time.Millisecond

@@ -52,7 +52,7 @@ func (r *reconciler) ensureInstanceNamespace(ctx context.Context, obj *unstructu
 	if apierrors.IsNotFound(err) {
 		if err := create(); err != nil {
 			if apierrors.IsAlreadyExists(err) {
-				return errRetry
+				return retrySoon("namespace %s created meanwhile", name)
 			}
 			return fmt.Errorf("creating instance namespace %s: %w", name, err)
 		}
@@ -109,7 +109,7 @@ func (r *reconciler) ensureViewerBinding(ctx context.Context, obj *unstructured.
 		if err := r.client.Delete(ctx, &current); err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("deleting RoleBinding %s: %w", key, err)
 		}
-		return errRetry
+		return retrySoon("RoleBinding %s deleted to change its roleRef", key)
 	case exists:
 		if equality.Semantic.DeepEqual(current.Subjects, customer.Subjects) {
 			return nil
@@ -130,7 +130,7 @@ func (r *reconciler) ensureViewerBinding(ctx context.Context, obj *unstructured.
 			if fresh {
 				return r.ensureViewerBinding(ctx, obj, instanceNS, false)
 			}
-			return errRetry
+			return retrySoon("RoleBinding %s created meanwhile", key)
 		}
 		return fmt.Errorf("creating RoleBinding %s: %w", key, err)
 	}

@@ -100,6 +100,7 @@ func (r *reconciler) handleError(ctx context.Context, obj *unstructured.Unstruct
 		return res, nil
 	}
 	if errors.Is(err, errRetry) || apierrors.IsConflict(err) {
+		logr.FromContextOrDiscard(ctx).V(2).Info("retrying soon", "cause", err.Error())
 		return ctrl.Result{RequeueAfter: retryAfterConflict}, nil
 	}
 	if ue, ok := asUserError(err); ok {

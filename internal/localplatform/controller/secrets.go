@@ -110,7 +110,7 @@ func (r *reconciler) ensureConnectionSecret(ctx context.Context, obj *unstructur
 	case apierrors.IsNotFound(err):
 		if err := create(); err != nil {
 			if apierrors.IsAlreadyExists(err) {
-				return false, errRetry // created meanwhile; look again
+				return false, retrySoon("connection secret %s created meanwhile", key)
 			}
 			return false, fmt.Errorf("creating connection secret %s: %w", key, err)
 		}

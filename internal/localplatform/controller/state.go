@@ -165,7 +165,7 @@ func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructur
 		cm.Data = data
 		if err := r.client.Update(ctx, cm); err != nil {
 			if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
-				return errRetry
+				return retrySoon("ConfigMap %s changed meanwhile: %v", key, err)
 			}
 			return fmt.Errorf("updating ConfigMap %s: %w", key, err)
 		}
@@ -178,7 +178,7 @@ func (r *reconciler) saveState(ctx context.Context, obj *unstructured.Unstructur
 	}
 	if err := r.client.Create(ctx, cm); err != nil {
 		if apierrors.IsAlreadyExists(err) {
-			return errRetry
+			return retrySoon("ConfigMap %s created meanwhile", key)
 		}
 		return fmt.Errorf("creating ConfigMap %s: %w", key, err)
 	}

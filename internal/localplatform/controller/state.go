@@ -59,10 +59,10 @@ func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructur
 }
 
 // memoryKey is where the memory of a claim is kept: the ConfigMap local-platform-state in its
-// instance namespace (as status, or status.instanceNamespace when status is nil, names it; none
-// before the claim has one), or, for a kind without instance namespace, a ConfigMap of its
-// own in appcat-system (memory.SystemKey); an external kind keeps it in the namespace of its own
-// that it does not report.
+// instance namespace (as status names it, or status.instanceNamespace when status is nil, or
+// else the claim's composite; none before the claim has one), or, for a kind without instance
+// namespace, a ConfigMap of its own in appcat-system (memory.SystemKey); an external kind keeps
+// it in the namespace of its own that it does not report.
 func memoryKey(k *kind, obj *unstructured.Unstructured, status map[string]any) types.NamespacedName {
 	if k.noInstanceNamespace {
 		ns, name := memory.SystemKey(obj.GetUID())
@@ -77,6 +77,14 @@ func memoryKey(k *kind, obj *unstructured.Unstructured, status map[string]any) t
 	ns := str(obj, "status", "instanceNamespace")
 	if status != nil {
 		ns, _ = status["instanceNamespace"].(string)
+	}
+	if ns == "" {
+		// A pass saves the memory before it writes the claim (writeStatus). When that claim
+		// write is lost (a conflict), the claim does not name its namespace yet, but its
+		// composite, chosen in the pass before, does: the next pass must find the memory there.
+		if composite := specString(obj, "resourceRef", "name"); composite != "" {
+			ns = instanceNamespace(k, composite)
+		}
 	}
 	if ns == "" {
 		return types.NamespacedName{}

@@ -224,9 +224,19 @@ variable "backup_name" { type = string }
 	)
 }
 
-// newBackup waits for a backup of the kind in ns that was not there when it was called, and
-// returns its name: a backup taken after everything written before the call.
+// newBackup waits for a backup of the kind in ns that holds everything written before the call,
+// and returns its name. The first backup to appear after the call is not enough: the platform
+// dumps a real server before the backup object appears, so that dump may have begun before the
+// call. An instance's backups are taken one after another, so the dump of the next one after it
+// began after it appeared, and that is after the call.
 func newBackup(t *testing.T, ns string, kind appcat.Kind) string {
+	t.Helper()
+	nextBackup(t, ns, kind)
+	return nextBackup(t, ns, kind)
+}
+
+// nextBackup waits for a backup of the kind in ns that was not listed when it was called.
+func nextBackup(t *testing.T, ns string, kind appcat.Kind) string {
 	t.Helper()
 	bk, _ := appcat.BackupKindOf(kind)
 	names := func() []string {

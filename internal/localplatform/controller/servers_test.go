@@ -283,9 +283,19 @@ func TestMariaDBRealServer(t *testing.T) {
 	}
 }
 
-// newBackup waits for a backup of the claim that was not there when it was called, and returns
-// its name: a backup taken after everything written before the call.
+// newBackup waits for a backup of the claim that holds everything written before the call, and
+// returns its name. The first backup to appear after the call is not enough: a backup's dump is
+// taken before its object appears (servers_backups.go), so that dump may have begun before the
+// call. A claim's backups are taken one after another, so the dump of the next one after it
+// began after it appeared, and that is after the call.
 func newBackup(t *testing.T, u clients, k kindInfo, claimName, what string) string {
+	t.Helper()
+	nextBackup(t, u, k, claimName, what+" (the first after the call)")
+	return nextBackup(t, u, k, claimName, what)
+}
+
+// nextBackup waits for a backup of the claim that was not listed when it was called.
+func nextBackup(t *testing.T, u clients, k kindInfo, claimName, what string) string {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, b := range listBackups(t, u, k, claimName) {

@@ -47,16 +47,14 @@ func (r *reconciler) finalize(ctx context.Context, obj *unstructured.Unstructure
 	}
 	if r.kind.noInstanceNamespace {
 		// The platform's memory and data history are kept in appcat-system (state.go, data.go).
-		mem := memoryKey(r.kind, obj, nil)
+		mem := memoryKey(r.kind, obj)
 		if err := r.deleteConfigMaps(ctx, mem.Namespace, mem.Name, dataHistoryKeyOf(mem).Name); err != nil {
 			return ctrl.Result{}, err
 		}
 	}
 	nsName, _, _ := unstructured.NestedString(obj.Object, "status", "instanceNamespace")
 	if nsName == "" && !r.kind.noInstanceNamespace {
-		if composite := specString(obj, "resourceRef", "name"); composite != "" {
-			nsName = instanceNamespace(r.kind, composite)
-		}
+		nsName = r.kind.instanceNS(obj)
 	}
 	if nsName != "" {
 		gone, err := r.deleteInstanceNamespace(ctx, obj, nsName)

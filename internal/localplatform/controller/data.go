@@ -135,7 +135,7 @@ func (r *reconciler) readHistory(ctx context.Context, key types.NamespacedName) 
 // claimHistory is the data history of a claim: its ConfigMap, or memory.data alone before the
 // first write.
 func (r *reconciler) claimHistory(ctx context.Context, obj *unstructured.Unstructured) ([]historyEntry, error) {
-	h, _, err := r.readHistory(ctx, dataHistoryKeyOf(memoryKey(r.kind, obj, nil)))
+	h, _, err := r.readHistory(ctx, dataHistoryKeyOf(memoryKey(r.kind, obj)))
 	if err != nil || len(h) > 0 {
 		return h, err
 	}
@@ -153,7 +153,7 @@ func (r *reconciler) applyDataWrite(ctx context.Context, obj *unstructured.Unstr
 		return nil
 	}
 	cur, _ := readData(status)
-	key := dataHistoryKeyOf(memoryKey(r.kind, obj, status))
+	key := dataHistoryKeyOf(memoryKey(r.kind, obj))
 	history, cm, err := r.readHistory(ctx, key)
 	if err != nil {
 		return err

@@ -75,12 +75,10 @@ func (k *kind) gvk() schema.GroupVersionKind {
 func (k *kind) apiVersion() string { return k.gvk().GroupVersion().String() }
 
 // instanceNS is the namespace the controller keeps the claim's instance (or, for an external
-// kind, only its memory) in; "" before the claim has a composite. For the VSHN kinds it is the
-// one reported in status.instanceNamespace.
+// kind, only its memory) in, named after the claim's composite as provision names it; "" before
+// the claim has a composite. For the VSHN kinds, status.instanceNamespace reports it once a pass
+// has written the claim's status.
 func (k *kind) instanceNS(obj *unstructured.Unstructured) string {
-	if !k.external {
-		return str(obj, "status", "instanceNamespace")
-	}
 	if composite := specString(obj, "resourceRef", "name"); composite != "" {
 		return instanceNamespace(k, composite)
 	}

@@ -208,7 +208,8 @@ func (r *reconciler) provision(ctx context.Context, obj *unstructured.Unstructur
 // this far has neither yet: they are created without reading first (a clash still shows as
 // AlreadyExists).
 func (r *reconciler) ensureInstance(ctx context.Context, obj *unstructured.Unstructured, instanceNS, composite string) error {
-	fresh := !r.kind.external && r.kind.instanceNS(obj) == "" // an external kind's namespace is not reported: look first
+	// An external kind's namespace is not reported: look first.
+	fresh := !r.kind.external && str(obj, "status", "instanceNamespace") == ""
 	if err := r.ensureInstanceNamespace(ctx, obj, instanceNS, composite, fresh); err != nil {
 		return err
 	}
@@ -377,7 +378,7 @@ func (r *reconciler) writeStatus(ctx context.Context, obj *unstructured.Unstruct
 	claimBefore, stateBefore := splitState(obj.Object["status"])
 	claimAfter, stateAfter := splitState(status)
 	if !sameJSON(stateBefore, stateAfter) {
-		if err := r.saveState(ctx, obj, memoryKey(r.kind, obj, status), stateAfter); err != nil {
+		if err := r.saveState(ctx, obj, memoryKey(r.kind, obj), stateAfter); err != nil {
 			return err
 		}
 	}

@@ -50,7 +50,7 @@ type stateKey struct{}
 
 // loadState reads the instance's memory and merges it into obj's status.
 func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructured) (context.Context, error) {
-	st, cm, err := readState(ctx, r.client, memoryKey(r.kind, obj, nil))
+	st, cm, err := readState(ctx, r.client, memoryKey(r.kind, obj))
 	if err != nil {
 		return ctx, err
 	}
@@ -59,33 +59,17 @@ func (r *reconciler) loadState(ctx context.Context, obj *unstructured.Unstructur
 }
 
 // memoryKey is where the memory of a claim is kept: the ConfigMap local-platform-state in its
-// instance namespace (as status names it, or status.instanceNamespace when status is nil, or
-// else the claim's composite; none before the claim has one), or, for a kind without instance
-// namespace, a ConfigMap of its own in appcat-system (memory.SystemKey); an external kind keeps
-// it in the namespace of its own that it does not report.
-func memoryKey(k *kind, obj *unstructured.Unstructured, status map[string]any) types.NamespacedName {
+// instance namespace (none before the claim has a composite), or, for a kind without instance
+// namespace, a ConfigMap of its own in appcat-system (memory.SystemKey). The namespace comes from
+// the composite, not from status.instanceNamespace: a pass saves the memory before it writes the
+// claim (writeStatus), and when that claim write is lost (a conflict), the next pass must still
+// find the memory.
+func memoryKey(k *kind, obj *unstructured.Unstructured) types.NamespacedName {
 	if k.noInstanceNamespace {
 		ns, name := memory.SystemKey(obj.GetUID())
 		return types.NamespacedName{Namespace: ns, Name: name}
 	}
-	if k.external { // a namespace of its own, named like an instance namespace (kinds.go: instanceNS)
-		if ns := k.instanceNS(obj); ns != "" {
-			return types.NamespacedName{Namespace: ns, Name: stateConfigMapName}
-		}
-		return types.NamespacedName{}
-	}
-	ns := str(obj, "status", "instanceNamespace")
-	if status != nil {
-		ns, _ = status["instanceNamespace"].(string)
-	}
-	if ns == "" {
-		// A pass saves the memory before it writes the claim (writeStatus). When that claim
-		// write is lost (a conflict), the claim does not name its namespace yet, but its
-		// composite, chosen in the pass before, does: the next pass must find the memory there.
-		if composite := specString(obj, "resourceRef", "name"); composite != "" {
-			ns = instanceNamespace(k, composite)
-		}
-	}
+	ns := k.instanceNS(obj)
 	if ns == "" {
 		return types.NamespacedName{}
 	}
@@ -115,7 +99,7 @@ func readState(ctx context.Context, c client.Reader, key types.NamespacedName) (
 // withStoredState returns obj with the memory of its instance merged into its status, for
 // readers outside a pass (a restore's source, the metrics API).
 func withStoredState(ctx context.Context, c client.Reader, k *kind, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	st, _, err := readState(ctx, c, memoryKey(k, obj, nil))
+	st, _, err := readState(ctx, c, memoryKey(k, obj))
 	if err != nil || len(st) == 0 {
 		return obj, err
 	}

@@ -103,6 +103,10 @@ func redisConfig(dir string, spec serverSpec) string {
 	line("dbfilename dump.rdb")
 	// Redis' own default save points, so that the data survives the platform's restart.
 	line("save 3600 1 300 100 60 10000")
+	// A backup's dump is fetched as a replica fetches its first copy (redis-cli --rdb, dump). With
+	// diskless sync, the server first waits repl-diskless-sync-delay (5 s by default) for more
+	// replicas to join; there are none.
+	line("repl-diskless-sync-delay 0")
 	// DEBUG RELOAD loads a restored dump (load), through the socket only.
 	line("enable-debug-command local")
 	line("pidfile %s", redisQuote(filepath.Join(dir, "redis.pid")))

@@ -308,17 +308,18 @@ func evalSchedule(sched cron.Schedule, from, now time.Time) (due bool, slot, nex
 }
 
 // runBackupSchedule takes the backup that is due, if any, and returns when the next one is
-// (platform time; zero: none). It keeps its reference time in memory.localPlatform.backupsFrom.
-func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, now time.Time) (time.Time, error) {
+// (platform time; zero: none) and whether it took one. It keeps its reference time in
+// memory.localPlatform.backupsFrom.
+func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, now time.Time) (time.Time, bool, error) {
 	lp := localPlatformStatus(status)
 	if !boolParam(obj, true, "backup", "enabled") {
 		delete(lp, keyBackupsFrom) // enabled again, it counts from then
-		return time.Time{}, nil
+		return time.Time{}, false, nil
 	}
 	expr, _, _ := unstructured.NestedString(status, "schedules", "backup")
 	sched, err := cron.ParseStandard(expr)
 	if err != nil {
-		return time.Time{}, userError{msg: fmt.Sprintf("cannot schedule backups: backup schedule %q: %v", expr, err)}
+		return time.Time{}, false, userError{msg: fmt.Sprintf("cannot schedule backups: backup schedule %q: %v", expr, err)}
 	}
 	from, ok := platformTimeAt(lp, keyBackupsFrom)
 	if old, _, _ := unstructured.NestedString(obj.Object, "status", "schedules", "backup"); !ok || (old != "" && old != expr) {
@@ -327,16 +328,16 @@ func (r *reconciler) runBackupSchedule(ctx context.Context, obj *unstructured.Un
 	}
 	due, slot, next := evalSchedule(sched, from, now)
 	if !due {
-		return next, nil
+		return next, false, nil
 	}
 	if _, err := r.takeBackup(ctx, obj, status, slot, now, backupPurposeScheduled); err != nil {
-		return time.Time{}, err
+		return time.Time{}, false, err
 	}
 	lp[keyBackupsFrom] = platformStamp(now)
 	if err := r.pruneBackups(ctx, obj); err != nil {
-		return time.Time{}, err
+		return time.Time{}, false, err
 	}
-	return next, nil
+	return next, true, nil
 }
 
 // keyBackups is the platform's record of the data each backup holds (state.go):

@@ -94,9 +94,10 @@ func pinParam(obj *unstructured.Unstructured) string {
 }
 
 // runMaintenance runs the maintenance that is due, if the claim is Ready, and returns when the
-// next window starts (platform time; zero: none, or due but waiting for Ready). clock gives the
+// next window starts (platform time; zero: none, or due but waiting for Ready). A maintenance
+// run starts at started (now, or later when the pass took a backup before it); clock gives the
 // platform time as the run proceeds.
-func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, clock platformClock, now time.Time, ready bool) (time.Time, error) {
+func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstructured, status map[string]any, clock platformClock, now, started time.Time, ready bool) (time.Time, error) {
 	day, _, _ := unstructured.NestedString(status, "schedules", "maintenance", "dayOfWeek")
 	tod, _, _ := unstructured.NestedString(status, "schedules", "maintenance", "timeOfDay")
 	sched, err := maintenanceSchedule(day, tod)
@@ -119,7 +120,6 @@ func (r *reconciler) runMaintenance(ctx context.Context, obj *unstructured.Unstr
 		return time.Time{}, nil // runs once the claim is Ready again
 	}
 
-	started := now
 	var steps []string
 	backupName := ""
 	switch {

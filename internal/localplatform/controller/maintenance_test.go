@@ -1,6 +1,8 @@
 package controller_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +82,44 @@ func TestMaintenanceRun(t *testing.T) {
 	}
 	if memNow := memoryOf(t, now); str(memNow, "lastMaintenance", "startedAt") != str(mem, "lastMaintenance", "startedAt") || str(now, "status", "currentReleaseTag") != "7.2.1" {
 		t.Errorf("a second run in the same window: %v", memNow.Object["lastMaintenance"])
+	}
+}
+
+// TestMaintenanceAndScheduledBackupInOnePass: when the maintenance window and a scheduled backup
+// fall on the same instant, one pass of the platform takes both backups. They are taken one after
+// another, so no two backups of the instance carry the same time: a user picks a backup by it.
+func TestMaintenanceAndScheduledBackupInOnePass(t *testing.T) {
+	u := user(t)
+	name := uniqueName("mntbk")
+	at := time.Now().UTC().Add(30 * time.Minute).Truncate(time.Minute)
+	obj := newClaim(redis, name, "", map[string]any{
+		"maintenance": map[string]any{"dayOfWeek": strings.ToLower(at.Weekday().String()), "timeOfDay": at.Format("15:04:05")},
+		"backup": map[string]any{
+			"schedule":  fmt.Sprintf("%d * * * *", at.Minute()),
+			"retention": map[string]any{"keepLast": int64(10), "keepDaily": int64(0)},
+		},
+	})
+	obj.SetAnnotations(map[string]string{clockSpeedAnnotation: "3600"})
+	createClaim(t, u, redis, obj)
+	done := waitClaim(t, u, redis, userNS(), name, "a maintenance run", func(o *unstructured.Unstructured) bool {
+		return str(o, "status", "currentReleaseTag") == "7.2.1"
+	})
+
+	maintenanceBackup := str(memoryOf(t, done), "lastMaintenance", "backupName")
+	items := listBackups(t, u, redis, name)
+	names := backupNames(items)
+	if maintenanceBackup == "" || !slices.Contains(names, maintenanceBackup) || len(items) < 2 {
+		t.Fatalf("backups %v: want the scheduled one and the maintenance's (%q)", names, maintenanceBackup)
+	}
+	byTime := map[time.Time][]string{}
+	for i := range items {
+		at := backupTime(t, &items[i])
+		byTime[at] = append(byTime[at], items[i].GetName())
+	}
+	for at, same := range byTime {
+		if len(same) > 1 {
+			t.Errorf("backups %v carry the same time %v", same, at)
+		}
 	}
 }
 

@@ -73,14 +73,22 @@ func (r *reconciler) runOps(ctx context.Context, obj *unstructured.Unstructured,
 
 	// A kind without backups or maintenance window has nothing scheduled of that sort.
 	var nextBackup, nextMaintenance time.Time
+	var backupTaken bool
 	var err error
 	if r.kind.backup != nil {
-		if nextBackup, err = r.runBackupSchedule(ctx, obj, status, now); err != nil {
+		if nextBackup, backupTaken, err = r.runBackupSchedule(ctx, obj, status, now); err != nil {
 			return 0, err
 		}
 	}
 	if r.kind.maintenance {
-		if nextMaintenance, err = r.runMaintenance(ctx, obj, status, in.clock, now, ready); err != nil {
+		// Backups of one instance are taken one after another: a maintenance due in the same
+		// pass as a scheduled backup starts when that backup is done, so that its own backup
+		// is not stamped with the same second.
+		started := now
+		if backupTaken {
+			started = now.Add(time.Second)
+		}
+		if nextMaintenance, err = r.runMaintenance(ctx, obj, status, in.clock, now, started, ready); err != nil {
 			return 0, err
 		}
 	}
